@@ -1,0 +1,73 @@
+"""LiteLLM's model price map: {key: {input_cost_per_token, output_cost_per_token, ...}} in USD per token."""
+
+import json
+
+import polars as pl
+
+from benchmart.connectors import Parsed, connector, reject
+from benchmart.errors import SourceError
+from benchmart.sources import SourceConfig
+from transforms import schemas
+
+PER_MILLION = 1_000_000
+
+
+@connector("litellm")
+def parse(payload: bytes, source: SourceConfig) -> Parsed:
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"source {source.id!r}: LiteLLM price map is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise SourceError(f"source {source.id!r}: LiteLLM price map must be a JSON object of model keys")
+    prices, facts, rejects = [], [], []
+    modes = set(source.options.get("modes", ["chat"]))
+    for key, entry in data.items():
+        if key == "sample_spec" or not isinstance(entry, dict) or "alias_of" in entry:
+            continue  # documentation stub and alias pointers carry no prices of their own
+        if entry.get("mode") not in modes:
+            continue
+        inp, out = entry.get("input_cost_per_token"), entry.get("output_cost_per_token")
+        if not _is_price(inp) or not _is_price(out):
+            rejects.append(reject(source.id, "price_not_a_non_negative_number", {key: {"input": inp, "output": out}}))
+            continue
+        provider = entry.get("litellm_provider") or key.split("/")[0]
+        prices.append(
+            {
+                "model_name": key,
+                "provider": str(provider),
+                "input_usd_per_mtok": round(float(inp) * PER_MILLION, 6),
+                "output_usd_per_mtok": round(float(out) * PER_MILLION, 6),
+            }
+        )
+        facts.append(
+            {
+                "model_name": key,
+                "context_window_tokens": _int_or_none(entry.get("max_input_tokens")),
+                "max_output_tokens": _int_or_none(entry.get("max_output_tokens")),
+                "is_reasoning": entry.get("supports_reasoning") if isinstance(entry.get("supports_reasoning"), bool) else None,
+            }
+        )
+    with_source = pl.lit(source.id).alias("source_id")
+    return Parsed(
+        prices=pl.DataFrame(prices, schema={k: v for k, v in schemas.PRICES.items() if k != "source_id"}).with_columns(with_source),
+        models=pl.DataFrame(
+            facts,
+            schema={
+                "model_name": pl.String,
+                "context_window_tokens": pl.Int64,
+                "max_output_tokens": pl.Int64,
+                "is_reasoning": pl.Boolean,
+            },
+        ).with_columns(with_source, open_weights=pl.lit(None, pl.Boolean), release_date=pl.lit(None, pl.Date)),
+        rejects=pl.DataFrame(rejects, schema=schemas.QUARANTINE),
+        records_read=len(data),
+    )
+
+
+def _is_price(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None

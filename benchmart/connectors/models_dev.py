@@ -1,0 +1,93 @@
+"""models.dev `api.json`: {provider: {models: {id: {cost, limit, reasoning, release_date, ...}}}}.
+
+Costs are USD per million tokens; cost 0 is a real zero (a free offer), a missing cost is unknown.
+"""
+
+from datetime import date
+import json
+import re
+
+import polars as pl
+
+from benchmart.connectors import Parsed, connector, reject
+from benchmart.errors import SourceError
+from benchmart.sources import SourceConfig
+from transforms import schemas
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+@connector("models_dev")
+def parse(payload: bytes, source: SourceConfig) -> Parsed:
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"source {source.id!r}: models.dev payload is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise SourceError(f"source {source.id!r}: models.dev payload must be an object of providers")
+    prices, facts, rejects, read = [], [], [], 0
+    for provider_id, provider in data.items():
+        models = provider.get("models") if isinstance(provider, dict) else None
+        if not isinstance(models, dict):
+            rejects.append(reject(source.id, "provider_without_models", {provider_id: provider}))
+            continue
+        for model_id, model in models.items():
+            read += 1
+            if not isinstance(model, dict):
+                rejects.append(reject(source.id, "model_not_an_object", {model_id: model}))
+                continue
+            released, bad_date = _release_date(model.get("release_date"))
+            if bad_date:
+                rejects.append(reject(source.id, "release_date_unreadable", {model_id: model.get("release_date")}))
+            limit = model.get("limit") if isinstance(model.get("limit"), dict) else {}
+            facts.append(
+                {
+                    "model_name": model_id,
+                    "context_window_tokens": _positive_int(limit.get("context")),
+                    "max_output_tokens": _positive_int(limit.get("output")),
+                    "is_reasoning": model.get("reasoning") if isinstance(model.get("reasoning"), bool) else None,
+                    "open_weights": model.get("open_weights") if isinstance(model.get("open_weights"), bool) else None,
+                    "release_date": released,
+                }
+            )
+            cost = model.get("cost")
+            if cost is None:
+                continue  # unknown price: no row, never a zero
+            inp, out = (cost.get("input"), cost.get("output")) if isinstance(cost, dict) else (None, None)
+            if not (_non_negative(inp) and _non_negative(out)):
+                rejects.append(reject(source.id, "price_not_a_non_negative_number", {model_id: cost}))
+                continue
+            prices.append(
+                {"model_name": model_id, "provider": provider_id, "input_usd_per_mtok": float(inp), "output_usd_per_mtok": float(out)}
+            )
+    with_source = pl.lit(source.id).alias("source_id")
+    return Parsed(
+        prices=pl.DataFrame(prices, schema={k: v for k, v in schemas.PRICES.items() if k != "source_id"}).with_columns(with_source),
+        models=pl.DataFrame(facts, schema={k: v for k, v in schemas.MODEL_FACTS.items() if k != "source_id"}).with_columns(
+            with_source
+        ),
+        rejects=pl.DataFrame(rejects, schema=schemas.QUARANTINE),
+        records_read=read,
+    )
+
+
+def _release_date(value) -> tuple[date | None, bool]:
+    """`YYYY-MM-DD` or `YYYY-MM` (first of the month); returns (date, unreadable)."""
+    if value in (None, ""):
+        return None, False
+    match = _DATE.match(str(value))
+    if not match:
+        return None, True
+    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    try:
+        return date(year, month, day), False
+    except ValueError:
+        return None, True
+
+
+def _non_negative(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def _positive_int(value) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None

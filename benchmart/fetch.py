@@ -1,0 +1,115 @@
+"""Fetch a source's raw bytes: requests with timeouts, retries with backoff, size cap, ETag."""
+
+from dataclasses import dataclass
+import ipaddress
+from pathlib import Path
+import socket
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from benchmart import __version__
+from benchmart.errors import SourceError
+from benchmart.sources import SourceConfig
+
+CHUNK = 1 << 16
+USER_AGENT = f"benchmart/{__version__} (+https://github.com/benchmart)"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    content: bytes | None  # None: 304 Not Modified, reuse the last payload
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
+    """A Session that retries connection errors, 429 and 5xx with exponential backoff and Retry-After."""
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=("GET",),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    s = requests.Session()
+    s.mount("https://", HTTPAdapter(max_retries=retry))
+    s.mount("http://", HTTPAdapter(max_retries=retry))
+    s.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"})
+    return s
+
+
+def fetch(source: SourceConfig, etag: str | None = None, last_modified: str | None = None, http: requests.Session | None = None) -> Fetched:
+    parts = urlsplit(source.url)
+    if parts.scheme == "file":
+        return _read_file(source)
+    _check_allowed(source, source.url)
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    http = http or session()
+    try:
+        with http.get(source.url, headers=headers, timeout=(min(10.0, source.timeout_s), source.timeout_s), stream=True) as resp:
+            for hop in [*resp.history, resp]:
+                _check_allowed(source, hop.url)
+            if resp.status_code == 304:
+                return Fetched(None, etag, last_modified)
+            if resp.status_code >= 400:
+                raise SourceError(f"source {source.id!r}: HTTP {resp.status_code} from {source.url}")
+            declared = resp.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > source.max_bytes:
+                raise SourceError(f"source {source.id!r}: {declared} bytes exceeds max_bytes {source.max_bytes}")
+            body = bytearray()
+            for chunk in resp.iter_content(CHUNK):
+                body += chunk
+                if len(body) > source.max_bytes:
+                    raise SourceError(f"source {source.id!r}: body exceeds max_bytes {source.max_bytes}; raise it in the sources file")
+            return Fetched(bytes(body), resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
+    except requests.RequestException as exc:
+        raise SourceError(f"source {source.id!r}: fetching {source.url} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _read_file(source: SourceConfig) -> Fetched:
+    path = Path(url2pathname(urlsplit(source.url).path))
+    try:
+        size = path.stat().st_size
+        if size > source.max_bytes:
+            raise SourceError(f"source {source.id!r}: {path} is {size} bytes, over max_bytes {source.max_bytes}")
+        return Fetched(path.read_bytes())
+    except FileNotFoundError:
+        raise SourceError(f"source {source.id!r}: file not found: {path}") from None
+    except OSError as exc:
+        raise SourceError(f"source {source.id!r}: cannot read {path}: {exc}") from None
+
+
+def _check_allowed(source: SourceConfig, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and (source.allow_http or _is_loopback(parts.hostname or "")):
+        return
+    raise SourceError(
+        f"source {source.id!r}: refusing {parts.scheme}:// URL {url} "
+        "(use https://, or set allow_http: true on the source to permit plain http)"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return ipaddress.ip_address(socket.gethostbyname(host)).is_loopback
+        except OSError:
+            return False

@@ -1,0 +1,29 @@
+"""One typed settings object; every field can be set from the environment (BENCHMART_*)."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from benchmart import PROJECT_ROOT
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BENCHMART_", extra="ignore")
+
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Landing zone and SQLite file live here.")
+    warehouse_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite under data_dir.")
+    sources_file: Path = Field(default=PROJECT_ROOT / "sources.yaml")
+    catalog_dir: Path = Field(default=PROJECT_ROOT / "catalog")
+    min_categories: int = Field(default=2, ge=1, description="A model is ranked with at least this many categories...")
+    min_weight_covered: float = Field(default=0.30, ge=0, le=1, description="...and at least this share of weight.")
+    max_row_drop: float = Field(
+        default=0.5, ge=0, le=1, description="Fail when a table shrinks by more than this share versus the previous snapshot."
+    )
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    def resolved_warehouse_url(self) -> str:
+        return self.warehouse_url or f"sqlite:///{self.data_dir / 'benchmart.db'}"

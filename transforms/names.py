@@ -1,0 +1,76 @@
+"""Name keys used to resolve source names to catalog ids.
+
+Exact alias matching first, then a normalized key. Never fuzzy: `gpt-4.1`,
+`gpt-4.1-mini` and `gpt-4.1-nano` have different keys and stay apart.
+"""
+
+import polars as pl
+
+_DATE_SUFFIX = r"[-_ ]?(?:\(?\d{4}-\d{2}-\d{2}\)?|\(?20\d{6}\)?)$"
+_BEDROCK_SUFFIX = r"-v\d+(?::\d+)?$"
+
+
+def exact_key(name: pl.Expr) -> pl.Expr:
+    """Case- and whitespace-insensitive form of a name."""
+    return name.str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
+
+
+def normalized_key(name: pl.Expr) -> pl.Expr:
+    """Drop vendor prefix (`openai/`, `OpenAI: `), date, `-latest` and Bedrock version suffixes, then punctuation.
+
+    `openai/gpt-4.1-mini-2025-04-14`, `GPT-4.1 mini` and `gpt-4.1-mini` all give `gpt41mini`.
+    """
+    return (
+        exact_key(name)
+        .str.replace(r"^.*/", "")
+        .str.replace(r"^[a-z][a-z0-9 .-]*:\s+", "")
+        .str.replace(_BEDROCK_SUFFIX, "")
+        .str.replace(r"[-_ ]latest$", "")
+        .str.replace(_DATE_SUFFIX, "")
+        .str.replace_all(r"[^a-z0-9]", "")
+    )
+
+
+def name_index(entities: pl.DataFrame, id_col: str) -> pl.DataFrame:
+    """Every (match, key, id) by which a catalog entity can be named.
+
+    `entities` holds the id column, `display_name` and a list column `aliases`.
+    """
+    names = (
+        entities.select(
+            pl.col(id_col),
+            pl.concat_list(pl.col(id_col), pl.col("display_name"), pl.col("aliases")).alias("name"),
+        )
+        .explode("name")
+        .drop_nulls("name")
+    )
+    exact = names.select(pl.lit("exact").alias("match"), exact_key(pl.col("name")).alias("key"), pl.col(id_col))
+    normalized = names.select(
+        pl.lit("normalized").alias("match"), normalized_key(pl.col("name")).alias("key"), pl.col(id_col)
+    )
+    return pl.concat([exact, normalized]).unique().sort("match", "key", id_col)
+
+
+def name_collisions(index: pl.DataFrame, id_col: str) -> pl.DataFrame:
+    """Keys that would name two different entities: a catalog error."""
+    return (
+        index.group_by("match", "key")
+        .agg(pl.col(id_col).unique().sort().alias("ids"))
+        .filter(pl.col("ids").list.len() > 1)
+        .sort("match", "key")
+    )
+
+
+def resolve_names(frame: pl.DataFrame, name_col: str, index: pl.DataFrame, id_col: str) -> pl.DataFrame:
+    """Add `id_col` to `frame`: exact alias match first, then normalized key; null when unmatched."""
+    exact = index.filter(pl.col("match") == "exact").select(pl.col("key").alias("_exact"), pl.col(id_col).alias("_id_exact"))
+    normalized = index.filter(pl.col("match") == "normalized").select(
+        pl.col("key").alias("_norm"), pl.col(id_col).alias("_id_norm")
+    )
+    return (
+        frame.with_columns(exact_key(pl.col(name_col)).alias("_exact"), normalized_key(pl.col(name_col)).alias("_norm"))
+        .join(exact, on="_exact", how="left", maintain_order="left")
+        .join(normalized, on="_norm", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("_id_exact", "_id_norm").alias(id_col))
+        .drop("_exact", "_norm", "_id_exact", "_id_norm")
+    )

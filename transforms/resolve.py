@@ -1,0 +1,54 @@
+"""Resolve source names to catalog ids; what resolves to nothing is reported, never dropped."""
+
+import polars as pl
+
+from transforms.names import resolve_names
+
+
+def resolved(frame: pl.DataFrame, model_index: pl.DataFrame, benchmark_index: pl.DataFrame | None = None) -> pl.DataFrame:
+    """`frame` with `model_id` (and `benchmark_id` when it has `benchmark_name`); null where unmatched."""
+    out = resolve_names(frame, "model_name", model_index, "model_id")
+    if benchmark_index is not None and "benchmark_name" in frame.columns:
+        out = resolve_names(out, "benchmark_name", benchmark_index, "benchmark_id")
+    return out
+
+
+def matched(frame: pl.DataFrame) -> pl.DataFrame:
+    keys = [c for c in ("model_id", "benchmark_id") if c in frame.columns]
+    return frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
+
+
+def unmatched_quarantine(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """One quarantine row per unresolved record, with the rule it broke and the record as JSON."""
+    rule = pl.when(pl.col("model_id").is_null()).then(pl.lit("unknown_model"))
+    if "benchmark_id" in frame.columns:
+        rule = rule.when(pl.col("benchmark_id").is_null()).then(pl.lit("unknown_benchmark"))
+    flagged = frame.with_columns(rule.otherwise(None).alias("rule")).filter(pl.col("rule").is_not_null())
+    record_cols = [c for c in flagged.columns if c not in ("rule", "model_id", "benchmark_id")]
+    return flagged.select(
+        pl.col("source_id"),
+        pl.lit(f"resolve:{kind}").alias("stage"),
+        pl.col("rule"),
+        pl.struct(record_cols).struct.json_encode().alias("record"),
+    )
+
+
+def unmatched_names(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """Unresolved names per source with their row counts, most frequent first."""
+    parts = [
+        frame.filter(pl.col("model_id").is_null()).select(
+            "source_id", pl.lit(f"{kind}:model").alias("kind"), pl.col("model_name").alias("name")
+        )
+    ]
+    if "benchmark_id" in frame.columns:
+        parts.append(
+            frame.filter(pl.col("benchmark_id").is_null()).select(
+                "source_id", pl.lit(f"{kind}:benchmark").alias("kind"), pl.col("benchmark_name").alias("name")
+            )
+        )
+    return (
+        pl.concat(parts)
+        .group_by("source_id", "kind", "name")
+        .agg(pl.len().cast(pl.Int64).alias("rows"))
+        .sort(["rows", "source_id", "kind", "name"], descending=[True, False, False, False])
+    )

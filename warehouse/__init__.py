@@ -1,0 +1,1 @@
+"""The SQL warehouse: SQLModel schema, engines for SQLite and PostgreSQL, atomic snapshot publishing."""

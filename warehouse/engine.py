@@ -1,0 +1,66 @@
+"""Engines. SQLite gets WAL (BI readers never block the run) and truly transactional DDL/DML.
+
+pysqlite does not open transactions the way SQLAlchemy expects, so we follow SQLAlchemy's
+documented recipe: autocommit at the driver, and emit BEGIN ourselves. Writers use
+BEGIN IMMEDIATE, so a second publisher waits (busy_timeout) and then fails clearly.
+"""
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from benchmart.errors import WarehouseError
+from warehouse import schema
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, writer: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several types for a bad URL
+        raise WarehouseError(f"invalid warehouse URL {url!r}: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
+        _sqlite_recipe(engine, writer, busy_timeout_ms)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise WarehouseError(f"unsupported warehouse {parsed.get_backend_name()!r}: use sqlite:/// or postgresql+psycopg://")
+
+
+def _sqlite_recipe(engine: Engine, writer: bool, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table and view (idempotent), in one transaction."""
+    with engine.begin() as conn:
+        SQLModel.metadata.create_all(conn)
+        for name, body in schema.VIEWS.items():
+            if is_sqlite(engine):
+                conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
+                conn.execute(text(f"CREATE VIEW {name} AS {body}"))
+            else:
+                conn.execute(text(f"CREATE OR REPLACE VIEW {name} AS {body}"))
