@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 import ipaddress
 from pathlib import Path
-import socket
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
 import requests
@@ -16,6 +15,7 @@ from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 
 CHUNK = 1 << 16
+MAX_REDIRECTS = 5
 USER_AGENT = f"benchmart/{__version__} (+https://github.com/benchmart)"
 
 
@@ -58,13 +58,12 @@ def fetch(source: SourceConfig, etag: str | None = None, last_modified: str | No
         headers["If-Modified-Since"] = last_modified
     http = http or session()
     try:
-        with http.get(source.url, headers=headers, timeout=(min(10.0, source.timeout_s), source.timeout_s), stream=True) as resp:
-            for hop in [*resp.history, resp]:
-                _check_allowed(source, hop.url)
+        resp = _get_following_allowed_redirects(http, source, headers)
+        with resp:
             if resp.status_code == 304:
                 return Fetched(None, etag, last_modified)
             if resp.status_code >= 400:
-                raise SourceError(f"source {source.id!r}: HTTP {resp.status_code} from {source.url}")
+                raise SourceError(f"source {source.id!r}: HTTP {resp.status_code} from {resp.url}")
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > source.max_bytes:
                 raise SourceError(f"source {source.id!r}: {declared} bytes exceeds max_bytes {source.max_bytes}")
@@ -76,6 +75,19 @@ def fetch(source: SourceConfig, etag: str | None = None, last_modified: str | No
             return Fetched(bytes(body), resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
     except requests.RequestException as exc:
         raise SourceError(f"source {source.id!r}: fetching {source.url} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _get_following_allowed_redirects(http: requests.Session, source: SourceConfig, headers: dict) -> requests.Response:
+    """Follow redirects by hand so every hop is checked before it is requested."""
+    url = source.url
+    for _ in range(MAX_REDIRECTS + 1):
+        _check_allowed(source, url)
+        resp = http.get(url, headers=headers, timeout=(min(10.0, source.timeout_s), source.timeout_s), stream=True, allow_redirects=False)
+        if not resp.is_redirect:
+            return resp
+        resp.close()
+        url = urljoin(url, resp.headers["Location"])
+    raise SourceError(f"source {source.id!r}: more than {MAX_REDIRECTS} redirects from {source.url}")
 
 
 def _read_file(source: SourceConfig) -> Fetched:
@@ -104,12 +116,10 @@ def _check_allowed(source: SourceConfig, url: str) -> None:
 
 
 def _is_loopback(host: str) -> bool:
+    """localhost or a loopback IP literal; names are never looked up (no DNS to decide trust)."""
     if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
-        try:
-            return ipaddress.ip_address(socket.gethostbyname(host)).is_loopback
-        except OSError:
-            return False
+        return False

@@ -1,0 +1,252 @@
+"""The `benchmart` command line: run the pipeline, read leaderboards, compare two models."""
+
+from datetime import date
+import os
+from pathlib import Path
+import sys
+from typing import Annotated, Optional
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+import polars as pl  # noqa: E402
+from rich import box  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+import typer  # noqa: E402
+
+from benchmart.errors import BenchmartError  # noqa: E402
+from benchmart.settings import Settings  # noqa: E402
+
+app = typer.Typer(help="benchmart: LLM benchmark results, prices and runtime -> leaderboards and head-to-heads.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+# Piped output (make run, CI logs) gets a fixed width so tables are never squeezed; a terminal uses its own.
+console = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+
+WarehouseOpt = Annotated[Optional[str], typer.Option("--warehouse", help="SQLAlchemy URL (default: BENCHMART_WAREHOUSE_URL, else SQLite under ./data).")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="Snapshot date YYYY-MM-DD (default: newest).")]
+LaneOpt = Annotated[str, typer.Option("--lane", help="provisional (verified + unverified) or verified.")]
+
+
+def _fail(exc: BenchmartError) -> None:
+    err.print(f"[bold red]error:[/] {exc}")
+    raise typer.Exit(exc.exit_code)
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[bold red]error:[/] --date {value!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+
+
+def _lane(value: str) -> str:
+    if value not in ("provisional", "verified"):
+        err.print(f"[bold red]error:[/] --lane must be provisional or verified, not {value!r}")
+        raise typer.Exit(2)
+    return value
+
+
+def _engine(warehouse: str | None):
+    from warehouse.engine import make_engine
+
+    return make_engine(warehouse or Settings().resolved_warehouse_url())
+
+
+def _fmt(value, digits: int = 1, prefix: str = "", suffix: str = "") -> str:
+    if value is None:
+        return "N/A"
+    return f"{prefix}{value:,.{digits}f}{suffix}"
+
+
+def _tokens(n) -> str:
+    if n is None:
+        return "N/A"
+    return pl.select(_tokens_expr(pl.lit(int(n)))).item()
+
+
+def _tokens_expr(e):
+    from transforms.text import tokens
+
+    return tokens(e)
+
+
+@app.command()
+def run(
+    date_: Annotated[Optional[str], typer.Option("--date", help="Snapshot date (default: today, UTC).")] = None,
+    warehouse: WarehouseOpt = None,
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="Sources file (default: ./sources.yaml).")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Landing zone and SQLite directory (default: ./data).")] = None,
+) -> None:
+    """Run the nightly flow once: fetch, land, parse, validate, transform, publish."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.nightly import nightly
+
+    day = _parse_date(date_)
+    try:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            result = nightly(
+                snapshot_date=day, warehouse_url=warehouse, sources_file=str(sources) if sources else None,
+                data_dir=str(data_dir) if data_dir else None,
+            )
+    except BenchmartError as exc:
+        _fail(exc)
+    counts = ", ".join(f"{k} {v:,}" for k, v in result.row_counts.items())
+    console.print(f"[bold green]published[/] snapshot {result.snapshot_date} to {_safe_url(result.warehouse_url)}")
+    console.print(f"rows: {counts}; quarantined {result.quarantined:,}; unmatched names {result.unmatched.height:,}")
+    if result.unmatched.height:
+        top = ", ".join(f"{r['name']} ({r['source_id']}, {r['rows']})" for r in result.unmatched.head(5).to_dicts())
+        console.print(f"[yellow]unmatched (see ops_quarantine):[/] {top}")
+    for s in result.stale_sources:
+        console.print(f"[yellow]warning:[/] source {s['source_id']} is {s['status']}: {s.get('error')}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def leaderboard(
+    lane: LaneOpt = "provisional",
+    category: Annotated[Optional[str], typer.Option("--category", help="Rank within one category, e.g. coding.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many rows.")] = 15,
+    date_: DateOpt = None,
+    warehouse: WarehouseOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include unranked models.")] = False,
+) -> None:
+    """Print the leaderboard of a snapshot."""
+    from warehouse import read
+
+    lane, day = _lane(lane), _parse_date(date_)
+    try:
+        engine = _engine(warehouse)
+        snap = read.snapshot_or_latest(engine, day)
+        if category:
+            _category_board(engine, snap, lane, category, top)
+            return
+        board = read.leaderboard(engine, snap, lane)
+    except BenchmartError as exc:
+        _fail(exc)
+    if not all_:
+        board = board.filter(pl.col("is_ranked").cast(pl.Boolean))
+    table = Table(title=f"benchmart leaderboard - {lane} lane, snapshot {snap}", box=box.SIMPLE_HEAD, padding=(0, 1))
+    table.add_column("#", justify="right", no_wrap=True, min_width=2)
+    table.add_column("Model", no_wrap=True, min_width=12)
+    for col in ("Score", "Cats", "In/Out $/M", "Blend $/M", "Tok/s", "TTFT s", "Context"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for r in board.head(top).to_dicts():
+        in_out = "N/A" if r["input_usd_per_mtok"] is None else f"{r['input_usd_per_mtok']:.2f}/{r['output_usd_per_mtok']:.2f}"
+        table.add_row(
+            str(r["rank"]) if r["rank"] is not None else "-", r["display_name"], _fmt(r["overall_score"]),
+            str(r["categories_covered"]), in_out, _fmt(r["blended_usd_per_mtok"], 2),
+            _fmt(r["output_tokens_per_s"], 0), _fmt(r["ttft_s"], 2), _tokens(r["context_window_tokens"]),
+        )
+    console.print(table)
+    console.print("N/A: no source publishes that figure for the model (never estimated). "
+                  "Models need >= 2 categories and >= 30% of the weight to be ranked (`--all` shows the rest).")
+
+
+def _category_board(engine, snap, lane, category, top) -> None:
+    from benchmart.catalog import load_catalog
+    from warehouse import read
+
+    known = load_catalog(Settings().catalog_dir).categories_frame()
+    if category not in known["category_id"].to_list():
+        raise BenchmartError(f"unknown category {category!r}; known: {', '.join(known['category_id'].to_list())}")
+    rows = read.category_board(engine, snap, lane, category)
+    table = Table(title=f"{category} - {lane} lane, snapshot {snap}")
+    for col in ("#", "Model", "Score", "Benchmarks", "Coverage"):
+        table.add_column(col, justify="left" if col == "Model" else "right")
+    for i, r in enumerate(rows.head(top).to_dicts(), 1):
+        table.add_row(str(i), r["display_name"], _fmt(r["score"]), str(r["n_benchmarks"]), f"{r['coverage']:.0%}")
+    console.print(table)
+
+
+@app.command()
+def compare(
+    first: Annotated[str, typer.Argument(help="A model name or any alias, e.g. \"Gemma 4 12B\".")],
+    second: Annotated[str, typer.Argument(help="The other model.")],
+    lane: LaneOpt = "provisional",
+    date_: DateOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Head-to-head of two models: scores per shared category, biggest swing, price, speed, verdict."""
+    from benchmart.catalog import load_catalog
+    from benchmart.compare import compare as build, resolve_model
+    from warehouse import read
+
+    lane, day = _lane(lane), _parse_date(date_)
+    try:
+        catalog = load_catalog(Settings().catalog_dir)
+        a, b = resolve_model(catalog, first), resolve_model(catalog, second)
+        if a == b:
+            raise BenchmartError(f"{first!r} and {second!r} are the same model ({a})")
+        engine = _engine(warehouse)
+        c = build(engine, catalog, a, b, lane, read.snapshot_or_latest(engine, day))
+    except BenchmartError as exc:
+        _fail(exc)
+    _print_comparison(c)
+
+
+def _print_comparison(c) -> None:
+    A, B, p = c.first, c.second, c.pair
+    table = Table(title=f"{A['display_name']} vs {B['display_name']} - {c.lane} lane, snapshot {c.snapshot_date}")
+    table.add_column("")
+    table.add_column(A["display_name"], justify="right")
+    table.add_column(B["display_name"], justify="right")
+    table.add_column("Diff", justify="right")
+    table.add_row("Overall score", _fmt(p["overall_a"]), _fmt(p["overall_b"]), _fmt(p["overall_diff"], prefix="+" if p["overall_diff"] >= 0 else ""))
+    table.add_row("Shared categories", str(p["shared_categories"]), "", "")
+    for r in c.categories.to_dicts():
+        label = f"  {r['category']}" + ("" if r["same_benchmarks"] else " *")
+        table.add_row(label, _fmt(r["score_a"]), _fmt(r["score_b"]), _fmt(r["diff"], prefix="+" if r["diff"] >= 0 else ""))
+    if p["swing_benchmark_id"]:
+        gap = p["swing_a"] - p["swing_b"]
+        table.add_row(f"Biggest swing: {p['swing_benchmark']}", _fmt(p["swing_a"]), _fmt(p["swing_b"]), _fmt(gap, prefix="+" if gap >= 0 else ""))
+    table.add_section()
+    for label, key, digits, prefix, suffix in [
+        ("Input $/M tokens", "input_usd_per_mtok", 2, "$", ""), ("Output $/M tokens", "output_usd_per_mtok", 2, "$", ""),
+        ("Blended $/M (3:1)", "blended_usd_per_mtok", 2, "$", ""), ("Speed (output tok/s)", "output_tokens_per_s", 0, "", ""),
+        ("Latency (s to first token)", "ttft_s", 2, "", " s"),
+    ]:
+        table.add_row(label, _fmt(A.get(key), digits, prefix, suffix), _fmt(B.get(key), digits, prefix, suffix), "")
+    table.add_row("Context window", _tokens(A.get("context_window_tokens")), _tokens(B.get("context_window_tokens")), "")
+    table.add_row("Reasoning model", _yes(A.get("is_reasoning")), _yes(B.get("is_reasoning")), "")
+    console.print(table)
+    if not c.categories.filter(~pl.col("same_benchmarks").cast(pl.Boolean)).is_empty():
+        console.print("* averages over different benchmarks (coverage differs): apples to oranges, compare with care.")
+    console.print(f"[bold]Verdict:[/] {p['verdict']}")
+    if not c.from_mart:
+        console.print("(computed on demand: the pair is not in mart_head_to_head because a model is unranked)")
+
+
+def _yes(value) -> str:
+    return "N/A" if value is None else ("yes" if value else "no")
+
+
+@app.command()
+def models(warehouse: WarehouseOpt = None) -> None:
+    """List the catalog's models and their aliases."""
+    from benchmart.catalog import load_catalog
+
+    try:
+        catalog = load_catalog(Settings().catalog_dir)
+    except BenchmartError as exc:
+        _fail(exc)
+    table = Table(title="catalog models")
+    for col in ("id", "name", "vendor", "aliases"):
+        table.add_column(col)
+    for m in catalog.models:
+        table.add_row(m.id, m.display_name, m.vendor, ", ".join(m.aliases))
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,54 @@
+import polars as pl
+import pytest
+
+from transforms.names import normalized_key, resolve_names
+
+
+@pytest.mark.parametrize(
+    "name, model_id",
+    [
+        ("gpt-4.1-mini", "gpt-4.1-mini"),
+        ("openai/gpt-4.1-mini", "gpt-4.1-mini"),
+        ("OpenAI: GPT-4.1 Mini", "gpt-4.1-mini"),
+        ("GPT-4.1 mini", "gpt-4.1-mini"),
+        ("gpt-4.1-mini-2025-04-14", "gpt-4.1-mini"),
+        ("GPT-4.1-mini-2025-04-14", "gpt-4.1-mini"),
+        ("gpt-4.1", "gpt-4.1"),
+        ("gpt-4.1-nano", "gpt-4.1-nano"),
+        ("o3", "o3"),
+        ("o3-2025-04-16", "o3"),
+        ("o3-mini", "o3-mini"),
+        ("claude-sonnet-4", "claude-sonnet-4"),
+        ("claude-sonnet-4-20250514", "claude-sonnet-4"),
+        ("claude-sonnet-4-5", "claude-sonnet-4-5"),
+        ("claude-sonnet-4-5-20250929", "claude-sonnet-4-5"),
+        ("anthropic/claude-sonnet-4.5", "claude-sonnet-4-5"),
+        ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5"),
+        ("Claude 4.5 Sonnet", "claude-sonnet-4-5"),
+        ("chatgpt-4o-latest", "gpt-4o"),
+        ("Gemma 4 12B", "gemma-4-12b"),
+        ("google/gemma-4-12B-it", "gemma-4-12b"),
+    ],
+)
+def test_real_source_names_resolve_to_the_right_model(catalog, name, model_id):
+    out = resolve_names(pl.DataFrame({"model_name": [name]}), "model_name", catalog.model_index(), "model_id")
+    assert out["model_id"].to_list() == [model_id]
+
+
+@pytest.mark.parametrize("name", ["gpt-4.2-mini", "Command A", "claude-sonnet-5", "gpt-4.1-micro"])
+def test_names_that_match_nothing_stay_unresolved(catalog, name):
+    out = resolve_names(pl.DataFrame({"model_name": [name]}), "model_name", catalog.model_index(), "model_id")
+    assert out["model_id"].to_list() == [None]
+
+
+def test_distinct_models_keep_distinct_keys():
+    keys = pl.DataFrame({"n": ["gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3", "o3-mini", "claude-sonnet-4", "claude-sonnet-4-5"]}).select(
+        normalized_key(pl.col("n"))
+    )["n"].to_list()
+    assert len(set(keys)) == len(keys)
+
+
+def test_resolution_keeps_row_order_and_nulls(catalog):
+    frame = pl.DataFrame({"model_name": ["o3", None, "nope", "GPT-5"]})
+    out = resolve_names(frame, "model_name", catalog.model_index(), "model_id")
+    assert out["model_id"].to_list() == ["o3", None, None, "gpt-5"]

@@ -1,0 +1,70 @@
+"""Read the published tables back (for the CLI and tests). Plain SQL, so BI tools can do the same."""
+
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Engine, inspect, select
+
+from benchmart.errors import WarehouseError
+from warehouse import schema
+from warehouse.publish import read_frame
+
+
+def require_schema(engine: Engine) -> None:
+    if not inspect(engine).has_table("mart_leaderboard"):
+        raise WarehouseError(f"no benchmart tables in {engine.url.render_as_string(hide_password=True)}; run `benchmart run` first")
+
+
+def snapshot_or_latest(engine: Engine, snapshot: date | None) -> date:
+    require_schema(engine)
+    if snapshot is not None:
+        found = read_frame(engine, "SELECT count(*) AS n FROM mart_leaderboard WHERE snapshot_date = :d", {"d": snapshot})
+        if found["n"][0] == 0:
+            raise WarehouseError(f"no snapshot {snapshot} in the warehouse; `benchmart run --date {snapshot}` builds it")
+        return snapshot
+    latest = read_frame(engine, "SELECT max(snapshot_date) AS d FROM mart_leaderboard")["d"][0]
+    if latest is None:
+        raise WarehouseError("the warehouse holds no snapshot yet; run `benchmart run` first")
+    return date.fromisoformat(str(latest)[:10])
+
+
+def leaderboard(engine: Engine, snapshot: date, lane: str) -> pl.DataFrame:
+    return read_frame(
+        engine,
+        """SELECT l.*, m.display_name FROM mart_leaderboard l JOIN dim_model m ON m.model_id = l.model_id
+           WHERE l.snapshot_date = :d AND l.lane = :lane
+           ORDER BY l.is_ranked DESC, l.rank, l.overall_score DESC, l.model_id""",
+        {"d": snapshot, "lane": lane},
+    )
+
+
+def category_board(engine: Engine, snapshot: date, lane: str, category: str) -> pl.DataFrame:
+    return read_frame(
+        engine,
+        """SELECT c.model_id, m.display_name, c.score, c.n_benchmarks, c.coverage
+           FROM mart_category_score c JOIN dim_model m ON m.model_id = c.model_id
+           WHERE c.snapshot_date = :d AND c.lane = :lane AND c.category_id = :cat
+           ORDER BY c.score DESC, c.model_id""",
+        {"d": snapshot, "lane": lane, "cat": category},
+    )
+
+
+def table_at(engine: Engine, name: str, snapshot: date | None = None, **equals) -> pl.DataFrame:
+    """Rows of a table with their SQL types mapped back (dates as dates, booleans as booleans)."""
+    tbl = schema.table(name)
+    query = select(tbl)
+    if snapshot is not None:
+        query = query.where(tbl.c.snapshot_date == snapshot)
+    for column, value in equals.items():
+        query = query.where(tbl.c[column] == value)
+    with engine.connect() as conn:
+        rows = conn.execute(query).fetchall()
+    return pl.DataFrame([tuple(r) for r in rows], schema=_polars_schema(tbl), orient="row")
+
+
+def _polars_schema(tbl) -> dict[str, pl.DataType]:
+    kinds = {
+        "DATE": pl.Date, "DATETIME": pl.Datetime("us"), "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean,
+        "INTEGER": pl.Int64, "BIGINT": pl.Int64, "FLOAT": pl.Float64, "DOUBLE": pl.Float64, "DOUBLE PRECISION": pl.Float64,
+    }
+    return {c.name: kinds.get(str(c.type).upper(), pl.String) for c in tbl.columns}
