@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     catalog_dir: Path = Field(default=PROJECT_ROOT / "catalog")
     min_categories: int = Field(default=2, ge=1, description="A model is ranked with at least this many categories...")
     min_weight_covered: float = Field(default=0.30, ge=0, le=1, description="...and at least this share of weight.")
+    fetch_retries: int = Field(default=2, ge=0, description="Prefect task retries of a failed fetch.")
+    fetch_retry_delay_s: float = Field(default=2.0, ge=0, description="First retry delay; each next one is 4x longer.")
+    http_retries: int = Field(default=3, ge=0, description="In-request retries on connection errors, 429 and 5xx.")
+    http_backoff_s: float = Field(default=0.5, ge=0, description="urllib3 exponential backoff factor.")
     max_row_drop: float = Field(
         default=0.5, ge=0, le=1, description="Fail when a table shrinks by more than this share versus the previous snapshot."
     )

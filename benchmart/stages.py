@@ -46,11 +46,11 @@ class SourceRead:
         }
 
 
-def acquire(source: SourceConfig, landing: LandingZone, now: datetime | None = None) -> SourceRead:
+def acquire(source: SourceConfig, landing: LandingZone, now: datetime | None = None, http=None) -> SourceRead:
     """Fetch a source and land its payload; a 304 reuses the last payload. Raises SourceError."""
     now = now or datetime.now(timezone.utc)
     last = landing.latest(source.id)
-    got = fetch(source, etag=last.etag if last else None, last_modified=last.last_modified if last else None)
+    got = fetch(source, etag=last.etag if last else None, last_modified=last.last_modified if last else None, http=http)
     if got.content is None:
         if last is None:
             raise SourceError(f"source {source.id!r}: server answered 304 but nothing was landed before")

@@ -13,7 +13,8 @@ from prefect.runtime import flow_run
 
 from benchmart import stages
 from benchmart.catalog import load_catalog
-from benchmart.errors import BenchmartError, SourceError, ValidationFailed
+from benchmart.errors import BenchmartError, ValidationFailed
+from benchmart.fetch import session
 from benchmart.landing import LandingZone
 from benchmart.report import RunResult, sources_markdown, validation_markdown
 from benchmart.settings import Settings
@@ -27,9 +28,17 @@ from warehouse.runs import previous_counts, record_payloads, record_run
 FLOW_NAME = "benchmart-nightly"
 
 
-@task(name="fetch-source", task_run_name="fetch-{source.id}", retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
-def fetch_source(source: SourceConfig, landing_dir: Path) -> stages.SourceRead:
-    return stages.acquire(source, LandingZone(landing_dir))
+@task(name="fetch-source", task_run_name="fetch-{source.id}", cache_policy=NO_CACHE)
+def fetch_source(source: SourceConfig, landing_dir: Path, http_retries: int, http_backoff_s: float) -> stages.SourceRead:
+    return stages.acquire(source, LandingZone(landing_dir), http=session(http_retries, http_backoff_s))
+
+
+def fetch_all(sources: list[SourceConfig], settings: Settings) -> list[stages.SourceRead]:
+    """Fetch every source concurrently; a source still failing after its retries falls back as configured."""
+    delay = settings.fetch_retry_delay_s
+    fetcher = fetch_source.with_options(retries=settings.fetch_retries, retry_delay_seconds=[delay * 4**i for i in range(settings.fetch_retries)] or 0)
+    futures = [fetcher.submit(s, settings.landing_dir, settings.http_retries, settings.http_backoff_s) for s in sources]
+    return [_read_or_fall_back(s, f, settings.landing_dir) for s, f in zip(sources, futures)]
 
 
 @task(name="parse-sources", cache_policy=NO_CACHE)
@@ -78,9 +87,7 @@ def nightly(
     day = as_date(snapshot_date) if snapshot_date else _scheduled_date()
     catalog = load_catalog(settings.catalog_dir)
     sources = load_sources(settings.sources_file)
-    landing = settings.landing_dir
-    futures = [fetch_source.submit(s, landing) for s in sources]
-    reads = [_read_or_fall_back(s, f, landing) for s, f in zip(sources, futures)]
+    reads = fetch_all(sources, settings)
     return run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings)
 
 

@@ -102,7 +102,10 @@ def _pg_available() -> str | None:
 
 @pytest.fixture(scope="session")
 def pg_reason() -> str | None:
-    return _pg_available()
+    reason = _pg_available()
+    if reason and os.environ.get("BENCHMART_REQUIRE_PG"):
+        pytest.fail(f"BENCHMART_REQUIRE_PG is set but {reason}")
+    return reason
 
 
 @pytest.fixture()
@@ -132,3 +135,27 @@ def warehouse_url(request, tmp_path, pg_reason) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'warehouse.db'}"
     else:
         yield request.getfixturevalue("pg_url")
+
+
+GOLDEN_DAY = "2026-11-28"
+
+
+@pytest.fixture(scope="session")
+def golden(tmp_path_factory, prefect_harness):
+    """One real nightly run over the bundled samples served by loopback HTTP; many tests read its warehouse.
+
+    Returns (RunResult, engine, warehouse URL)."""
+    from datetime import date
+
+    from flows.nightly import nightly
+    from warehouse.engine import make_engine
+
+    tmp = tmp_path_factory.mktemp("golden")
+    url = f"sqlite:///{tmp / 'warehouse.db'}"
+    with serve_directory(SAMPLES) as base:
+        sources = write_sources(tmp / "sources.yaml", base)
+        result = nightly(snapshot_date=date.fromisoformat(GOLDEN_DAY), warehouse_url=url,
+                         sources_file=str(sources), data_dir=str(tmp / "data"))
+    engine = make_engine(url)
+    yield result, engine, url
+    engine.dispose()

@@ -1,0 +1,81 @@
+"""The command line against the golden warehouse: what a user types and reads."""
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from benchmart.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    result = runner.invoke(app, list(args), env={"COLUMNS": "160"})
+    return result.exit_code, re.sub(r"\s+", " ", result.output)
+
+
+@pytest.fixture()
+def wh(golden):
+    return golden[2]
+
+
+def test_compare_prints_the_golden_head_to_head_with_any_alias(wh):
+    code, out = invoke("compare", "google/gemma-4-12B-it", "gpt-4.1-mini-2025-04-14", "--warehouse", wh)
+    assert code == 0, out
+    for expected in [
+        "Gemma 4 12B vs GPT-4.1 mini - provisional lane",
+        "Coding * │ 72.0 │ 23.6 │ +48.4",
+        "Knowledge * │ 77.8 │ 64.2 │ +13.6",
+        "Biggest swing: GPQA Diamond │ 78.8 │ 64.2 │ +14.6",
+        "Input $/M tokens │ N/A │ $0.40",
+        "Output $/M tokens │ N/A │ $1.60",
+        "Speed (output tok/s) │ N/A │ 80",
+        "Latency (s to first token) │ N/A │ 0.76 s",
+        "Context window │ 256K │ 1M",
+        "Reasoning model │ yes │ no",
+        "apples to oranges",
+    ]:
+        assert expected in out, expected
+    assert "Verdict: Gemma 4 12B leads GPT-4.1 mini" in out
+
+
+def test_compare_in_the_other_order_flips_sides_and_signs(wh):
+    code, out = invoke("compare", "GPT-4.1 mini", "Gemma 4 12B", "--warehouse", wh)
+    assert code == 0 and "Coding * │ 23.6 │ 72.0 │ -48.4" in out
+
+
+def test_compare_computes_unranked_pairs_on_demand(wh):
+    code, out = invoke("compare", "GPT-4o mini", "GPT-4.1 mini", "--warehouse", wh)  # 4o mini: unranked
+    assert code == 0, out
+    assert "computed on demand" in out
+
+
+def test_unknown_model_gets_the_closest_names_and_a_non_zero_exit(wh):
+    code, out = invoke("compare", "Gemma 4 13B", "GPT-4.1 mini", "--warehouse", wh)
+    assert code == 6
+    assert "unknown model 'Gemma 4 13B'" in out and "Gemma 4 12B" in out
+
+
+def test_leaderboard_lists_ranked_models_with_na_for_missing_prices(wh):
+    code, out = invoke("leaderboard", "--top", "15", "--warehouse", wh)
+    assert code == 0, out
+    assert "Gemma 4 12B" in out and "N/A" in out
+    assert re.search(r"│?\s*1\s+\S", out)
+
+
+def test_leaderboard_by_category_and_verified_lane(wh):
+    code, out = invoke("leaderboard", "--category", "coding", "--lane", "verified", "--warehouse", wh)
+    assert code == 0 and "coding - verified lane" in out
+    code, out = invoke("leaderboard", "--category", "cooking", "--warehouse", wh)
+    assert code == 1 and "unknown category 'cooking'" in out
+
+
+def test_reading_an_empty_warehouse_says_what_to_do(tmp_path):
+    code, out = invoke("leaderboard", "--warehouse", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert code == 5 and "run `benchmart run` first" in out
+
+
+def test_a_bad_date_is_a_clear_error(wh):
+    code, out = invoke("leaderboard", "--date", "28/11/2026", "--warehouse", wh)
+    assert code == 2 and "not a date" in out

@@ -1,0 +1,148 @@
+"""Publishing on both engines (SQLite always; PostgreSQL when reachable, else skipped with the reason)."""
+
+from datetime import date
+import threading
+import time
+
+import polars as pl
+import pytest
+
+from benchmart.errors import WarehouseError
+from warehouse.engine import create_schema, make_engine
+from warehouse.publish import publish_snapshot
+from warehouse.read import table_at
+
+D1, D2 = date(2026, 11, 27), date(2026, 11, 28)
+
+
+def board(day: date, n: int, score: float) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "snapshot_date": [day] * n,
+            "lane": ["provisional"] * n,
+            "model_id": [f"m{i:03d}" for i in range(n)],
+            "overall_score": [score - i * 0.1 for i in range(n)],
+            "rank": list(range(1, n + 1)),
+            "is_ranked": [True] * n,
+            "categories_covered": [3] * n,
+            "weight_covered": [0.5] * n,
+            "input_usd_per_mtok": [0.4] * (n - 1) + [None],
+            "output_usd_per_mtok": [1.6] * (n - 1) + [None],
+            "blended_usd_per_mtok": [0.7] * (n - 1) + [None],
+            "mean_usd_per_mtok": [1.0] * (n - 1) + [None],
+            "price_source_id": ["litellm"] * (n - 1) + [None],
+            "output_tokens_per_s": [80.0] * n,
+            "ttft_s": [0.76] * n,
+            "runtime_source_id": [""] * n,  # empty string must stay an empty string, not NULL
+            "context_window_tokens": [262144] * n,
+            "is_reasoning": [True, False] * (n // 2) + [None] * (n % 2),
+        }
+    )
+
+
+@pytest.fixture()
+def engine(warehouse_url):
+    e = make_engine(warehouse_url, writer=True)
+    create_schema(e)
+    yield e
+    e.dispose()
+
+
+def publish(engine, day, n, score, **kw):
+    return publish_snapshot(engine, day, {"mart_leaderboard": board(day, n, score)}, {}, **kw)
+
+
+def test_publishing_round_trips_values_nulls_and_empty_strings(engine):
+    publish(engine, D1, 5, 90.0)
+    got = table_at(engine, "mart_leaderboard", D1).sort("model_id")
+    expected = board(D1, 5, 90.0).cast(got.schema)
+    assert got.equals(expected)
+
+
+def test_publishing_a_date_again_replaces_it_and_leaves_other_dates(engine):
+    publish(engine, D1, 5, 90.0)
+    publish(engine, D2, 4, 80.0)
+    publish(engine, D2, 3, 70.0)
+    publish(engine, D2, 3, 70.0)
+    assert table_at(engine, "mart_leaderboard", D1).height == 5
+    again = table_at(engine, "mart_leaderboard", D2).sort("model_id")
+    assert again.height == 3 and again["overall_score"].max() == 70.0
+
+
+def test_a_publish_that_fails_half_way_leaves_the_previous_snapshot(engine):
+    publish(engine, D2, 4, 80.0)
+
+    def explode(conn):
+        raise RuntimeError("killed mid-publish")
+
+    with pytest.raises(RuntimeError, match="killed"):
+        publish(engine, D2, 9, 10.0, before_commit=explode)
+    kept = table_at(engine, "mart_leaderboard", D2)
+    assert kept.height == 4 and kept["overall_score"].max() == 80.0
+
+
+def test_a_reader_during_publish_sees_the_old_snapshot_then_the_new_one(engine, warehouse_url):
+    publish(engine, D2, 4, 80.0)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(conn):
+        inside.set()
+        assert release.wait(10)
+
+    writer = threading.Thread(target=publish, args=(engine, D2, 7, 60.0), kwargs={"before_commit": hold})
+    writer.start()
+    assert inside.wait(10)
+    reader = make_engine(warehouse_url)
+    during = table_at(reader, "mart_leaderboard", D2)
+    release.set()
+    writer.join(10)
+    after = table_at(reader, "mart_leaderboard", D2)
+    reader.dispose()
+    assert (during.height, during["overall_score"].max()) == (4, 80.0)
+    assert (after.height, after["overall_score"].max()) == (7, 60.0)
+
+
+def test_two_publishes_of_one_date_serialize(engine, warehouse_url):
+    inside, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def hold(conn):
+        inside.set()
+        assert release.wait(10)
+        order.append("first committed")
+
+    first = threading.Thread(target=publish, args=(engine, D2, 4, 80.0), kwargs={"before_commit": hold})
+    first.start()
+    assert inside.wait(10)
+    second_engine = make_engine(warehouse_url, writer=True)
+    second = threading.Thread(target=lambda: (publish(second_engine, D2, 6, 50.0), order.append("second committed")))
+    second.start()
+    time.sleep(0.5)
+    assert order == []  # the second waits for the first
+    release.set()
+    first.join(10)
+    second.join(20)
+    second_engine.dispose()
+    assert order == ["first committed", "second committed"]
+    final = table_at(engine, "mart_leaderboard", D2)
+    assert final.height == 6 and final["overall_score"].max() == 50.0
+
+
+def test_sqlite_publisher_gives_up_after_a_bounded_wait_with_a_clear_message(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    holder = make_engine(url, writer=True)
+    create_schema(holder)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(conn):
+        inside.set()
+        assert release.wait(10)
+
+    t = threading.Thread(target=publish, args=(holder, D2, 2, 80.0), kwargs={"before_commit": hold})
+    t.start()
+    assert inside.wait(10)
+    impatient = make_engine(url, writer=True, busy_timeout_ms=200)
+    with pytest.raises(WarehouseError, match="another run is publishing"):
+        publish(impatient, D2, 3, 70.0)
+    release.set()
+    t.join(10)
