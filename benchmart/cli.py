@@ -15,6 +15,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 import typer  # noqa: E402
 
+from benchmart import PROJECT_ROOT  # noqa: E402
 from benchmart.errors import BenchmartError  # noqa: E402
 from benchmart.settings import Settings  # noqa: E402
 
@@ -246,6 +247,70 @@ def models(warehouse: WarehouseOpt = None) -> None:
     for m in catalog.models:
         table.add_row(m.id, m.display_name, m.vendor, ", ".join(m.aliases))
     console.print(table)
+
+
+warehouse_app = typer.Typer(help="Warehouse operations: migrations, data dictionary, retention.", no_args_is_help=True)
+app.add_typer(warehouse_app, name="warehouse")
+
+
+@warehouse_app.command("upgrade")
+def warehouse_upgrade(warehouse: WarehouseOpt = None) -> None:
+    """Apply pending schema migrations (a new warehouse is created at the current schema)."""
+    from warehouse import migrate
+    from warehouse.engine import make_engine
+
+    try:
+        engine = make_engine(warehouse or Settings().resolved_warehouse_url(), writer=True)
+        before, after = migrate.upgrade(engine)
+    except BenchmartError as exc:
+        _fail(exc)
+    if before == after:
+        console.print(f"warehouse already at revision {after}")
+    else:
+        console.print(f"[bold green]upgraded[/] warehouse from revision {before or 'empty'} to {after}")
+
+
+@warehouse_app.command("docs")
+def warehouse_docs(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the data dictionary.")] = PROJECT_ROOT / "docs" / "warehouse.md",
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the file is not current, write nothing.")] = False,
+) -> None:
+    """Generate the data dictionary from the SQLModel classes."""
+    from warehouse.dictionary import render
+
+    text_ = render()
+    current = out.read_text(encoding="utf-8") if out.exists() else ""
+    if check:
+        if current != text_:
+            err.print(f"[bold red]error:[/] {out} is stale; run `benchmart warehouse docs`")
+            raise typer.Exit(1)
+        console.print(f"{out} is current")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text_, encoding="utf-8")
+    console.print(f"wrote {out}")
+
+
+@warehouse_app.command("prune")
+def warehouse_prune(
+    keep_days: Annotated[int, typer.Option("--h2h-keep-days", min=0, help="Keep head-to-head snapshots this many days back from the newest.")],
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Delete old head-to-head snapshots (the largest tables); leaderboards and facts keep their history."""
+    from datetime import timedelta
+
+    from warehouse import read
+    from warehouse.engine import make_engine
+    from warehouse.publish import prune_head_to_head
+
+    try:
+        engine = make_engine(warehouse or Settings().resolved_warehouse_url(), writer=True)
+        newest = read.snapshot_or_latest(engine, None)
+        with engine.begin() as conn:
+            deleted = prune_head_to_head(conn, newest - timedelta(days=keep_days))
+    except BenchmartError as exc:
+        _fail(exc)
+    console.print(f"deleted {deleted:,} head-to-head rows older than {newest - timedelta(days=keep_days)}")
 
 
 def main() -> None:  # pragma: no cover

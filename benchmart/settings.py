@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     fetch_retry_delay_s: float = Field(default=2.0, ge=0, description="First retry delay; each next one is 4x longer.")
     http_retries: int = Field(default=3, ge=0, description="In-request retries on connection errors, 429 and 5xx.")
     http_backoff_s: float = Field(default=0.5, ge=0, description="urllib3 exponential backoff factor.")
+    h2h_retention_days: int | None = Field(
+        default=None, ge=0, description="Keep head-to-head snapshots this many days back; None keeps all."
+    )
     max_row_drop: float = Field(
         default=0.5, ge=0, le=1, description="Fail when a table shrinks by more than this share versus the previous snapshot."
     )

@@ -57,10 +57,10 @@ def validate_and_transform(inputs, catalog, sources, snapshot_date, previous, ru
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
-def publish(engine_url: str, snapshot_date: date, built: stages.Built, dims: dict, record) -> dict[str, int]:
+def publish(engine_url: str, snapshot_date: date, built: stages.Built, dims: dict, record, retention: int | None) -> dict[str, int]:
     engine = make_engine(engine_url, writer=True)
     try:
-        return publish_snapshot(engine, snapshot_date, built.tables, dims, before_commit=record)
+        return publish_snapshot(engine, snapshot_date, built.tables, dims, before_commit=record, h2h_retention_days=retention)
     finally:
         engine.dispose()
 
@@ -151,7 +151,7 @@ def run_snapshot(flow_name, day, reads, catalog, sources, settings: Settings) ->
                        result.row_counts, result.sources, stage_s, quarantine, result.unmatched.height)
 
         t = time.perf_counter()
-        publish(url, day, built, dims, record)
+        publish(url, day, built, dims, record, settings.h2h_retention_days)
         for s in result.stale_sources:
             log.warning("source %s is %s: %s", s["source_id"], s["status"], s.get("error"))
         _artifacts(result, built)

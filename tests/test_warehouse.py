@@ -146,3 +146,19 @@ def test_sqlite_publisher_gives_up_after_a_bounded_wait_with_a_clear_message(tmp
         publish(impatient, D2, 3, 70.0)
     release.set()
     t.join(10)
+
+
+def _h2h(day: date) -> pl.DataFrame:
+    return pl.DataFrame({
+        "snapshot_date": [day], "lane": ["provisional"], "model_a_id": ["a"], "model_b_id": ["b"], "overall_a": [60.0],
+        "overall_b": [50.0], "overall_diff": [10.0], "leader_model_id": ["a"], "shared_categories": [2],
+        "sharpest_category_id": ["coding"], "swing_benchmark_id": [None], "swing_a": [None], "swing_b": [None], "verdict": ["A leads."],
+    })
+
+
+def test_head_to_head_retention_drops_only_old_head_to_head_snapshots(engine):
+    for day in (date(2026, 10, 1), date(2026, 11, 20), D2):
+        publish_snapshot(engine, day, {"mart_head_to_head": _h2h(day), "mart_leaderboard": board(day, 2, 80.0)}, {},
+                         h2h_retention_days=30)
+    assert sorted(table_at(engine, "mart_head_to_head")["snapshot_date"].to_list()) == [date(2026, 11, 20), D2]
+    assert table_at(engine, "mart_leaderboard").height == 6  # leaderboard history is kept

@@ -7,12 +7,10 @@ BEGIN IMMEDIATE, so a second publisher waits (busy_timeout) and then fails clear
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
 
 from benchmart.errors import WarehouseError
-from warehouse import schema
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -55,12 +53,7 @@ def _sqlite_recipe(engine: Engine, writer: bool, busy_timeout_ms: int) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table and view (idempotent), in one transaction."""
-    with engine.begin() as conn:
-        SQLModel.metadata.create_all(conn)
-        for name, body in schema.VIEWS.items():
-            if is_sqlite(engine):
-                conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
-                conn.execute(text(f"CREATE VIEW {name} AS {body}"))
-            else:
-                conn.execute(text(f"CREATE OR REPLACE VIEW {name} AS {body}"))
+    """Bring a new warehouse to the current schema; refuse an out-of-date one (see warehouse.migrate)."""
+    from warehouse.migrate import ensure_current
+
+    ensure_current(engine)

@@ -6,7 +6,7 @@ SQLite one executemany per table, all inside the same transaction. Never ORM row
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 import hashlib
 
 
@@ -28,10 +28,12 @@ def publish_snapshot(
     facts: dict[str, pl.DataFrame],
     dimensions: dict[str, pl.DataFrame],
     before_commit: Callable[[Connection], None] | None = None,
+    h2h_retention_days: int | None = None,
 ) -> dict[str, int]:
     """Replace `snapshot_date` in every table of `facts`; upsert `dimensions`. Returns rows per table.
 
     `before_commit` runs inside the transaction last (the run record goes there; tests inject failures).
+    `h2h_retention_days` drops head-to-head snapshots older than that many days before this one.
     """
     try:
         with engine.begin() as conn:
@@ -45,6 +47,8 @@ def publish_snapshot(
                 conn.execute(text(f"DELETE FROM {name} WHERE snapshot_date = :d").bindparams(bindparam("d", type_=Date)), {"d": snapshot_date})
                 bulk_insert(conn, name, facts[name])
                 counts[name] = facts[name].height
+            if h2h_retention_days is not None:
+                prune_head_to_head(conn, snapshot_date - timedelta(days=h2h_retention_days))
             if before_commit is not None:
                 before_commit(conn)
         return counts
@@ -55,6 +59,18 @@ def publish_snapshot(
                 "(try again when it has finished)"
             ) from None
         raise
+
+
+HEAD_TO_HEAD_TABLES = ("mart_head_to_head", "mart_head_to_head_category")
+
+
+def prune_head_to_head(conn: Connection, older_than: date) -> int:
+    """Delete head-to-head snapshots dated before `older_than` (the largest tables); returns rows deleted."""
+    deleted = 0
+    for name in HEAD_TO_HEAD_TABLES:
+        stmt = text(f"DELETE FROM {name} WHERE snapshot_date < :d").bindparams(bindparam("d", type_=Date))
+        deleted += conn.execute(stmt, {"d": older_than}).rowcount or 0
+    return deleted
 
 
 def _lock_snapshot(conn: Connection, snapshot_date: date) -> None:
@@ -105,7 +121,7 @@ def bulk_insert(conn: Connection, name: str, frame: pl.DataFrame) -> None:
 def _copy_postgres(conn: Connection, name: str, frame: pl.DataFrame) -> None:
     cols = ", ".join(frame.columns)
     raw = conn.connection.driver_connection  # the psycopg connection of this very transaction
-    payload = frame.write_csv(include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f").encode()
+    payload = frame.write_csv(include_header=False).encode()  # tz-aware datetimes carry their offset
     with raw.cursor() as cur, cur.copy(f"COPY {name} ({cols}) FROM STDIN (FORMAT csv)") as copy:
         view = memoryview(payload)
         for start in range(0, len(view), COPY_CHUNK):

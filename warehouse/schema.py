@@ -1,216 +1,266 @@
 """The warehouse schema, one SQLModel class per table; names follow dbt layering (dim_, fct_, mart_, ops_).
 
-Grain is the primary key. Column names here are what BI dashboards rely on: add, never rename.
+Grain is the primary key; the class docstring states it. Every column carries a description
+(with its unit), from which `benchmart warehouse docs` generates docs/warehouse.md.
+Column names are what BI dashboards rely on: add, never rename.
 """
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 
-def _pk(**kw):
-    return Field(primary_key=True, **kw)
+def key(description: str, **kw):
+    return Field(primary_key=True, description=description, **kw)
+
+
+def col(description: str, default=None, **kw):
+    return Field(default=default, description=description, **kw)
+
+
+def text_col(description: str, nullable: bool = True):
+    return Field(default=None, description=description, sa_column=Column(Text, nullable=nullable))
+
+
+SNAPSHOT = "As-of date of the snapshot (UTC)"
+LANE = "verified (verified rows only) or provisional (verified + unverified)"
+MODEL = "Canonical model id (dim_model)"
+SOURCE = "Source id (dim_source)"
+USD_IN = "USD per million input tokens"
+USD_OUT = "USD per million output tokens"
 
 
 class DimCategory(SQLModel, table=True):
+    """One row per category."""
+
     __tablename__ = "dim_category"
-    category_id: str = _pk(description="Category id, e.g. coding")
-    display_name: str
-    weight: float = Field(description="Weight in the overall score (fractions sum to 1)")
+    category_id: str = key("Category id, e.g. coding")
+    display_name: str = col("Name to show")
+    weight: float = col("Weight in the overall score; the weights sum to 1")
 
 
 class DimBenchmark(SQLModel, table=True):
+    """One row per benchmark."""
+
     __tablename__ = "dim_benchmark"
-    benchmark_id: str = _pk()
-    display_name: str
-    category_id: str
-    is_weighted: bool = Field(description="Counts toward category scores; else display-only")
-    scale: str = Field(description="percent | fraction | elo | explicit")
-    scale_min: float | None = None
-    scale_max: float | None = None
-    higher_is_better: bool
-    version: str
-    freshness: str = Field(description="current | stale | saturated")
+    benchmark_id: str = key("Benchmark id, e.g. gpqa-diamond")
+    display_name: str = col("Name to show")
+    category_id: str = col("Category it counts toward (dim_category)")
+    is_weighted: bool = col("true: averaged into category scores; false: display-only")
+    scale: str = col("How raw values map to 0..100: percent, fraction, elo (min-max over the snapshot) or explicit")
+    scale_min: float | None = col("Lower bound of an explicit scale, in the benchmark's raw unit")
+    scale_max: float | None = col("Upper bound of an explicit scale, in the benchmark's raw unit")
+    higher_is_better: bool = col("false: normalized as 100 - x")
+    version: str = col("Benchmark version or split the scores refer to")
+    freshness: str = col("current, stale or saturated")
 
 
 class DimModel(SQLModel, table=True):
+    """One row per model (curated catalog; gaps filled from source facts by source priority)."""
+
     __tablename__ = "dim_model"
-    model_id: str = _pk()
-    display_name: str
-    vendor: str
-    family: str | None = None
-    is_reasoning: bool | None = None
-    context_window_tokens: int | None = None
-    max_output_tokens: int | None = None
-    open_weights: bool | None = None
-    release_date: date | None = None
+    model_id: str = key("Canonical model id")
+    display_name: str = col("Name to show")
+    vendor: str = col("Maker, e.g. openai")
+    family: str | None = col("Model family, e.g. gpt-4.1")
+    is_reasoning: bool | None = col("Reasoning model (thinks before answering; more latency and tokens)")
+    context_window_tokens: int | None = col("Context window, tokens")
+    max_output_tokens: int | None = col("Largest output, tokens")
+    open_weights: bool | None = col("Weights are published")
+    release_date: date | None = col("Release date")
 
 
 class DimSource(SQLModel, table=True):
+    """One row per configured source."""
+
     __tablename__ = "dim_source"
-    source_id: str = _pk()
-    kind: str
-    format: str
-    url: str
-    license: str | None = None
-    priority: int
-    provenance_default: str
-    on_failure: str
+    source_id: str = key("Source id from the sources file")
+    kind: str = col("scores, prices, runtime or models")
+    format: str = col("Connector that parses it")
+    url: str = col("Where it is fetched from (credentials are never stored)")
+    license: str | None = col("License of the data")
+    priority: int = col("Higher wins when sources disagree")
+    provenance_default: str = col("Provenance of rows that do not state one")
+    on_failure: str = col("use_last_good or fail")
 
 
 class FctBenchmarkObservation(SQLModel, table=True):
+    """One row per snapshot, source, model and benchmark: every observation read."""
+
     __tablename__ = "fct_benchmark_observation"
-    snapshot_date: date = _pk()
-    source_id: str = _pk()
-    model_id: str = _pk()
-    benchmark_id: str = _pk()
-    raw_value: float
-    unit: str | None = None
-    score: float = Field(description="Normalized 0..100, higher is better")
-    observed_on: date | None = None
-    provenance: str = Field(description="verified | unverified | generated")
-    citation: str | None = None
-    source_model_name: str = Field(description="The model name as the source wrote it")
+    snapshot_date: date = key(SNAPSHOT)
+    source_id: str = key(SOURCE)
+    model_id: str = key(MODEL)
+    benchmark_id: str = key("Benchmark id (dim_benchmark)")
+    raw_value: float = col("Value as published, in the unit below or the benchmark's scale")
+    unit: str | None = col("percent or fraction when the source states it; NULL: the benchmark's scale")
+    score: float = col("Normalized score, 0..100, higher is better")
+    observed_on: date | None = col("Date the source gives for the result")
+    provenance: str = col("verified (cited primary source), unverified, or generated (never ranked)")
+    citation: str | None = col("URL or reference of the primary source")
+    source_model_name: str = col("The model name as the source wrote it")
 
 
 class FctBenchmarkScore(SQLModel, table=True):
+    """One row per snapshot, model and benchmark: the chosen observation (verified, then priority, then newest)."""
+
     __tablename__ = "fct_benchmark_score"
-    snapshot_date: date = _pk()
-    model_id: str = _pk()
-    benchmark_id: str = _pk()
-    score: float
-    raw_value: float
-    source_id: str
-    provenance: str
-    observed_on: date | None = None
-    citation: str | None = None
+    snapshot_date: date = key(SNAPSHOT)
+    model_id: str = key(MODEL)
+    benchmark_id: str = key("Benchmark id (dim_benchmark)")
+    score: float = col("Normalized score, 0..100, higher is better")
+    raw_value: float = col("Value as published")
+    source_id: str = col("Source of the chosen observation")
+    provenance: str = col("verified or unverified")
+    observed_on: date | None = col("Date the source gives for the result")
+    citation: str | None = col("URL or reference of the primary source")
 
 
 class FctModelPrice(SQLModel, table=True):
+    """One row per snapshot, model, source and provider: every price offer."""
+
     __tablename__ = "fct_model_price"
-    snapshot_date: date = _pk()
-    model_id: str = _pk()
-    source_id: str = _pk()
-    provider: str = _pk()
-    input_usd_per_mtok: float
-    output_usd_per_mtok: float
-    blended_usd_per_mtok: float = Field(description="(3 x input + output) / 4")
-    mean_usd_per_mtok: float = Field(description="(input + output) / 2")
-    source_model_name: str
+    snapshot_date: date = key(SNAPSHOT)
+    model_id: str = key(MODEL)
+    source_id: str = key(SOURCE)
+    provider: str = key("API provider selling the model, e.g. openai, azure")
+    input_usd_per_mtok: float = col(USD_IN)
+    output_usd_per_mtok: float = col(USD_OUT)
+    blended_usd_per_mtok: float = col("USD per million tokens, (3 x input + output) / 4")
+    mean_usd_per_mtok: float = col("USD per million tokens, (input + output) / 2")
+    source_model_name: str = col("The model key as the source wrote it")
 
 
 class FctModelRuntime(SQLModel, table=True):
+    """One row per snapshot, model and source: measured speed and latency."""
+
     __tablename__ = "fct_model_runtime"
-    snapshot_date: date = _pk()
-    model_id: str = _pk()
-    source_id: str = _pk()
-    provider: str
-    output_tokens_per_s: float | None = None
-    ttft_s: float | None = None
+    snapshot_date: date = key(SNAPSHOT)
+    model_id: str = key(MODEL)
+    source_id: str = key(SOURCE)
+    provider: str = col("API provider measured (the vendor's own when the source has it)")
+    output_tokens_per_s: float | None = col("Output speed, tokens per second")
+    ttft_s: float | None = col("Latency, seconds to first token")
 
 
 class MartCategoryScore(SQLModel, table=True):
+    """One row per snapshot, lane, model and category."""
+
     __tablename__ = "mart_category_score"
-    snapshot_date: date = _pk()
-    lane: str = _pk()
-    model_id: str = _pk()
-    category_id: str = _pk()
-    score: float
-    n_benchmarks: int
-    coverage: float = Field(description="n_benchmarks / weighted benchmarks in the category")
+    snapshot_date: date = key(SNAPSHOT)
+    lane: str = key(LANE)
+    model_id: str = key(MODEL)
+    category_id: str = key("Category id (dim_category)")
+    score: float = col("Mean normalized score over the category's weighted benchmarks the model has, 0..100")
+    n_benchmarks: int = col("Weighted benchmarks behind the score")
+    coverage: float = col("n_benchmarks / weighted benchmarks in the category, 0..1")
 
 
 class MartLeaderboard(SQLModel, table=True):
+    """One row per snapshot, lane and model: overall score, rank, price, runtime, context."""
+
     __tablename__ = "mart_leaderboard"
-    snapshot_date: date = _pk()
-    lane: str = _pk()
-    model_id: str = _pk()
-    overall_score: float
-    rank: int | None = Field(default=None, description="NULL when not ranked")
-    is_ranked: bool
-    categories_covered: int
-    weight_covered: float
-    input_usd_per_mtok: float | None = None
-    output_usd_per_mtok: float | None = None
-    blended_usd_per_mtok: float | None = None
-    mean_usd_per_mtok: float | None = None
-    price_source_id: str | None = None
-    output_tokens_per_s: float | None = None
-    ttft_s: float | None = None
-    runtime_source_id: str | None = None
-    context_window_tokens: int | None = None
-    is_reasoning: bool | None = None
+    __table_args__ = (Index("ix_mart_leaderboard_model", "model_id", "lane", "snapshot_date"),)
+    snapshot_date: date = key(SNAPSHOT)
+    lane: str = key(LANE)
+    model_id: str = key(MODEL)
+    overall_score: float = col("Weighted mean of category scores over the categories the model has, 0..100")
+    rank: int | None = col("1 = best; ties share the lower rank; NULL when not ranked")
+    is_ranked: bool = col("Enough breadth: >= 2 categories and >= 0.30 of the weight (configurable)")
+    categories_covered: int = col("Categories with a score")
+    weight_covered: float = col("Sum of the weights of those categories, 0..1")
+    input_usd_per_mtok: float | None = col(USD_IN + " (preferred offer); NULL: no source has it")
+    output_usd_per_mtok: float | None = col(USD_OUT + " (preferred offer); NULL: no source has it")
+    blended_usd_per_mtok: float | None = col("USD per million tokens, (3 x input + output) / 4")
+    mean_usd_per_mtok: float | None = col("USD per million tokens, (input + output) / 2")
+    price_source_id: str | None = col("Source of the preferred price offer")
+    output_tokens_per_s: float | None = col("Output speed, tokens per second; NULL: not measured")
+    ttft_s: float | None = col("Latency, seconds to first token; NULL: not measured")
+    runtime_source_id: str | None = col("Source of the runtime figures")
+    context_window_tokens: int | None = col("Context window, tokens")
+    is_reasoning: bool | None = col("Reasoning model")
 
 
 class MartHeadToHead(SQLModel, table=True):
+    """One row per snapshot, lane and unordered pair of ranked models (model_a_id < model_b_id)."""
+
     __tablename__ = "mart_head_to_head"
-    snapshot_date: date = _pk()
-    lane: str = _pk()
-    model_a_id: str = _pk()
-    model_b_id: str = _pk()
-    overall_a: float
-    overall_b: float
-    overall_diff: float = Field(description="overall_a - overall_b")
-    leader_model_id: str | None = Field(default=None, description="NULL when level (gap under 1 point)")
-    shared_categories: int
-    sharpest_category_id: str | None = None
-    swing_benchmark_id: str | None = None
-    swing_a: float | None = None
-    swing_b: float | None = None
-    verdict: str = Field(sa_column=Column(Text, nullable=False))
+    __table_args__ = (Index("ix_mart_head_to_head_model_b", "snapshot_date", "lane", "model_b_id"),)
+    snapshot_date: date = key(SNAPSHOT)
+    lane: str = key(LANE)
+    model_a_id: str = key("First model (alphabetically smaller id)")
+    model_b_id: str = key("Second model")
+    overall_a: float = col("Overall score of model a, 0..100")
+    overall_b: float = col("Overall score of model b, 0..100")
+    overall_diff: float = col("overall_a - overall_b, points")
+    leader_model_id: str | None = col("Model ahead overall; NULL when level (gap under 1 point)")
+    shared_categories: int = col("Categories both models have")
+    sharpest_category_id: str | None = col("Shared category with the largest gap")
+    swing_benchmark_id: str | None = col("Shared weighted benchmark with the largest gap")
+    swing_a: float | None = col("Model a's normalized score on that benchmark")
+    swing_b: float | None = col("Model b's normalized score on that benchmark")
+    verdict: str = text_col("Generated summary: who leads and by how much, sharpest category, biggest swing, when to pick the other", nullable=False)
 
 
 class MartHeadToHeadCategory(SQLModel, table=True):
+    """One row per snapshot, lane, pair and shared category."""
+
     __tablename__ = "mart_head_to_head_category"
-    snapshot_date: date = _pk()
-    lane: str = _pk()
-    model_a_id: str = _pk()
-    model_b_id: str = _pk()
-    category_id: str = _pk()
-    score_a: float
-    score_b: float
-    diff: float
-    top_benchmark_id: str | None = None
-    same_benchmarks: bool = Field(description="Both averages rest on the same benchmarks")
+    snapshot_date: date = key(SNAPSHOT)
+    lane: str = key(LANE)
+    model_a_id: str = key("First model")
+    model_b_id: str = key("Second model")
+    category_id: str = key("Shared category")
+    score_a: float = col("Model a's category score, 0..100")
+    score_b: float = col("Model b's category score, 0..100")
+    diff: float = col("score_a - score_b, points")
+    top_benchmark_id: str | None = col("Benchmark both have with the largest gap; NULL when they share none")
+    same_benchmarks: bool = col("Both averages rest on the same benchmarks (if not: apples to oranges)")
 
 
 class OpsRawPayload(SQLModel, table=True):
+    """One row per source and payload content (sha256)."""
+
     __tablename__ = "ops_raw_payload"
-    source_id: str = _pk()
-    sha256: str = _pk()
-    url: str
-    bytes: int
-    path: str
-    fetched_at: datetime = Field(description="First time this content was fetched (UTC)")
-    last_fetched_at: datetime = Field(description="Latest time this content was fetched (UTC)")
+    source_id: str = key(SOURCE)
+    sha256: str = key("SHA-256 of the payload bytes (content address)")
+    url: str = col("Where it was fetched from")
+    bytes: int = col("Payload size, bytes")
+    path: str = col("File in the landing zone")
+    fetched_at: datetime = col("First fetch of this content (UTC)")
+    last_fetched_at: datetime = col("Latest fetch of this content (UTC)")
 
 
 class OpsPipelineRun(SQLModel, table=True):
+    """One row per run (nightly or backfill date)."""
+
     __tablename__ = "ops_pipeline_run"
-    run_id: str = _pk()
-    flow: str
-    snapshot_date: date
-    status: str = Field(description="running | success | success_stale | failed_validation | failed")
-    started_at: datetime
-    finished_at: datetime | None = None
-    row_counts: str | None = Field(default=None, sa_column=Column(Text), description="JSON: rows per table")
-    sources: str | None = Field(default=None, sa_column=Column(Text), description="JSON: payload and freshness per source")
-    stages: str | None = Field(default=None, sa_column=Column(Text), description="JSON: seconds per stage")
-    quarantined: int = 0
-    unmatched: int = 0
-    error: str | None = Field(default=None, sa_column=Column(Text))
+    run_id: str = key("Prefect flow run id")
+    flow: str = col("Flow name")
+    snapshot_date: date = col(SNAPSHOT)
+    status: str = col("success, success_stale, failed_validation or failed")
+    started_at: datetime = col("Start (UTC)")
+    finished_at: datetime | None = col("End (UTC)")
+    row_counts: str | None = text_col("JSON: rows per table published")
+    sources: str | None = text_col("JSON: per source status (fresh, unchanged, stale, missing), payload, records, error")
+    stages: str | None = text_col("JSON: seconds per stage")
+    quarantined: int = col("Rows sent to ops_quarantine", default=0)
+    unmatched: int = col("Distinct names that resolved to no catalog entry", default=0)
+    error: str | None = text_col("Why the run failed")
 
 
 class OpsQuarantine(SQLModel, table=True):
+    """One row per record a run left out, with the rule it broke."""
+
     __tablename__ = "ops_quarantine"
-    run_id: str = _pk()
-    seq: int = _pk(sa_column_kwargs={"autoincrement": False})
-    snapshot_date: date
-    source_id: str | None = None
-    stage: str
-    rule: str
-    record: str = Field(sa_column=Column(Text, nullable=False))
+    run_id: str = key("Run that quarantined it (ops_pipeline_run)")
+    seq: int = key("Sequence within the run", sa_column_kwargs={"autoincrement": False})
+    snapshot_date: date = col(SNAPSHOT)
+    source_id: str | None = col(SOURCE)
+    stage: str = col("parse, resolve:<kind>, transform or validate:<suite>")
+    rule: str = col("Rule broken, e.g. unknown_model, score_out_of_range")
+    record: str = text_col("The record as JSON", nullable=False)
 
 
 SNAPSHOT_TABLES = [
@@ -226,20 +276,36 @@ SNAPSHOT_TABLES = [
 DIMENSIONS = ["dim_category", "dim_benchmark", "dim_model", "dim_source"]
 
 VIEWS = {
-    "v_leaderboard_latest": """
+    "v_leaderboard_latest": (
+        "mart_leaderboard rows of the newest snapshot, with model_display_name and vendor",
+        """
         SELECT l.*, m.display_name AS model_display_name, m.vendor
         FROM mart_leaderboard l JOIN dim_model m ON m.model_id = l.model_id
         WHERE l.snapshot_date = (SELECT max(snapshot_date) FROM mart_leaderboard)""",
-    "v_head_to_head_latest": """
+    ),
+    "v_head_to_head_latest": (
+        "mart_head_to_head rows of the newest snapshot, with model_a_name and model_b_name",
+        """
         SELECT h.*, ma.display_name AS model_a_name, mb.display_name AS model_b_name
         FROM mart_head_to_head h
         JOIN dim_model ma ON ma.model_id = h.model_a_id
         JOIN dim_model mb ON mb.model_id = h.model_b_id
         WHERE h.snapshot_date = (SELECT max(snapshot_date) FROM mart_head_to_head)""",
-    "v_model_rank_history": """
-        SELECT snapshot_date, lane, model_id, overall_score, rank, is_ranked
-        FROM mart_leaderboard""",
+    ),
+    "v_model_rank_history": (
+        "Each model's overall score and rank per snapshot and lane, over time",
+        """
+        SELECT l.snapshot_date, l.lane, l.model_id, m.display_name AS model_display_name,
+               l.overall_score, l.rank, l.is_ranked
+        FROM mart_leaderboard l JOIN dim_model m ON m.model_id = l.model_id""",
+    ),
 }
+
+MODELS = [
+    DimCategory, DimBenchmark, DimModel, DimSource, FctBenchmarkObservation, FctBenchmarkScore, FctModelPrice,
+    FctModelRuntime, MartCategoryScore, MartLeaderboard, MartHeadToHead, MartHeadToHeadCategory,
+    OpsRawPayload, OpsPipelineRun, OpsQuarantine,
+]
 
 
 def table(name: str):

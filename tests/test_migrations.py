@@ -1,0 +1,55 @@
+"""Alembic migrations on both engines: the schema in code equals the migrated schema; old warehouses upgrade."""
+
+from datetime import date
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+import pytest
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from benchmart.errors import WarehouseError
+from warehouse import migrate
+from warehouse.engine import create_schema, make_engine
+from warehouse.publish import publish_snapshot
+from warehouse.read import table_at
+
+from .test_warehouse import board
+
+
+def test_a_new_warehouse_is_created_at_head_and_matches_the_models(warehouse_url):
+    engine = make_engine(warehouse_url, writer=True)
+    create_schema(engine)
+    assert migrate.current(engine) == migrate.head()
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+    assert diff == []
+    assert {"v_leaderboard_latest", "v_head_to_head_latest", "v_model_rank_history"} <= set(inspect(engine).get_view_names())
+    engine.dispose()
+
+
+def test_an_old_warehouse_is_refused_until_upgraded_and_keeps_its_data(warehouse_url):
+    engine = make_engine(warehouse_url, writer=True)
+    migrate.upgrade(engine, "0001")
+    publish_snapshot(engine, date(2026, 11, 1), {"mart_leaderboard": board(date(2026, 11, 1), 3, 90.0)}, {})
+    with pytest.raises(WarehouseError, match=r"revision 0001 .* run `benchmart warehouse upgrade"):
+        create_schema(engine)
+    before, after = migrate.upgrade(engine)
+    assert (before, after) == ("0001", migrate.head())
+    create_schema(engine)  # now current: no error
+    assert table_at(engine, "mart_leaderboard", date(2026, 11, 1)).height == 3
+    assert "v_model_rank_history" in inspect(engine).get_view_names()
+    engine.dispose()
+
+
+def test_migrations_downgrade_cleanly(warehouse_url):
+    engine = make_engine(warehouse_url, writer=True)
+    migrate.upgrade(engine)
+    from alembic import command
+
+    cfg = migrate._config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert not inspect(engine).has_table("mart_leaderboard")
+    engine.dispose()

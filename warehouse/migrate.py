@@ -1,0 +1,53 @@
+"""Schema migrations with Alembic: `benchmart warehouse upgrade`, and a check before every run."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from benchmart.errors import WarehouseError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Apply pending migrations in one transaction; returns (before, after)."""
+    before = current(engine)
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    return before, current(engine)
+
+
+def ensure_current(engine: Engine) -> None:
+    """A new, empty warehouse is created at head; an out-of-date one is refused with what to do."""
+    rev = current(engine)
+    if rev is None and not inspect(engine).has_table("mart_leaderboard"):
+        upgrade(engine)
+        return
+    want = head()
+    if rev != want:
+        where = engine.url.render_as_string(hide_password=True)
+        raise WarehouseError(
+            f"the warehouse schema is at revision {rev or 'none (unversioned)'} but this benchmart needs {want}; "
+            f"run `benchmart warehouse upgrade --warehouse {where}` first (nothing was written)"
+        )

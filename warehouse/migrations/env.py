@@ -1,0 +1,30 @@
+"""Alembic environment: runs on the connection benchmart hands over (or one made from the URL)."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import warehouse.schema  # noqa: F401 - registers the tables on SQLModel.metadata
+
+config = context.config
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        from warehouse.engine import make_engine
+
+        engine = make_engine(config.get_main_option("sqlalchemy.url"), writer=True)
+        with engine.connect() as connection:
+            _run(connection)
+        engine.dispose()
+    else:
+        _run(connection)
+
+
+def _run(connection) -> None:
+    context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()
