@@ -1,6 +1,7 @@
 """Schema migrations with Alembic: `benchmart warehouse upgrade`, and a check before every run."""
 
 from pathlib import Path
+import re
 
 from alembic import command
 from alembic.config import Config
@@ -11,6 +12,11 @@ from sqlalchemy import Engine, inspect
 from benchmart.errors import WarehouseError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_PARTITION = re.compile(r"_p\d{8}(_new)?$")
+
+
+def is_partition(table_name: str) -> bool:
+    return bool(_PARTITION.search(table_name or ""))
 
 
 def _config() -> Config:

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import warehouse.schema  # noqa: F401 - registers the tables on SQLModel.metadata
+from warehouse.migrate import is_partition
 
 config = context.config
 
@@ -21,8 +22,16 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
+def include_name(name, type_, parent_names) -> bool:
+    """Snapshot partitions (<table>_pYYYYMMDD) are data, not schema: autogenerate ignores them."""
+    return not (type_ == "table" and is_partition(name))
+
+
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True, compare_type=True)
+    context.configure(
+        connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True, compare_type=True,
+        include_name=include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
