@@ -22,6 +22,8 @@ from benchmart.settings import Settings  # noqa: E402
 app = typer.Typer(help="benchmart: LLM benchmark results, prices and runtime -> leaderboards and head-to-heads.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 # Piped output (make run, CI logs) gets a fixed width so tables are never squeezed; a terminal uses its own.
+EXIT_STALE = 10  # published, but some source was stale or missing: a warning for the scheduler
+
 console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
@@ -105,6 +107,60 @@ def run(
         console.print(f"[yellow]unmatched (see ops_quarantine):[/] {top}")
     for s in result.stale_sources:
         console.print(f"[yellow]warning:[/] source {s['source_id']} is {s['status']}: {s.get('error')}")
+    if result.stale_sources:
+        raise typer.Exit(EXIT_STALE)
+
+
+@app.command()
+def backfill(
+    start: Annotated[str, typer.Option("--start", help="First date, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Last date, YYYY-MM-DD (inclusive).")],
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Dates built in parallel.")] = 4,
+    runner: Annotated[str, typer.Option("--runner", help="threads, processes, or dask (needs benchmart[dask]).")] = "threads",
+    dask_address: Annotated[Optional[str], typer.Option("--dask-address", help="Scheduler of an existing Dask cluster (runner dask).")] = None,
+    warehouse: WarehouseOpt = None,
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="Sources file (default: ./sources.yaml).")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Landing zone and SQLite directory (default: ./data).")] = None,
+) -> None:
+    """Rebuild every snapshot from --start to --end from the landing zone (no fetching), dates in parallel."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.backfill import BackfillFailed, run_backfill
+
+    first, last = _parse_date(start), _parse_date(end)
+    failed = False
+    try:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            summary = run_backfill(
+                first, last, workers=workers, runner=runner, dask_address=dask_address, warehouse_url=warehouse,
+                sources_file=str(sources) if sources else None, data_dir=str(data_dir) if data_dir else None,
+            )
+    except BackfillFailed as exc:
+        summary, failed = exc.summary, True
+    except BenchmartError as exc:
+        _fail(exc)
+    table = Table(title=f"backfill {first} to {last}", box=box.SIMPLE_HEAD)
+    for col in ("date", "status", "rows", "quarantined", "stale sources / error"):
+        table.add_column(col, justify="right" if col in ("rows", "quarantined") else "left")
+    for r in summary:
+        note = r.get("error") or ", ".join(r.get("stale", []))
+        table.add_row(r["snapshot_date"], r["status"], f"{r.get('rows', 0):,}", f"{r.get('quarantined', 0):,}", note)
+    console.print(table)
+    if failed:
+        err.print(f"[bold red]error:[/] {sum(r['status'].startswith('failed') for r in summary)} date(s) failed; the others were published")
+        raise typer.Exit(7)
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option("--cron", help="When the nightly run starts (cron, in --timezone).")] = "0 3 * * *",
+    timezone: Annotated[str, typer.Option("--timezone", help="Time zone of --cron.")] = "UTC",
+) -> None:
+    """Serve the nightly deployment (cron schedule, one run at a time) and the backfill deployment from this process."""
+    from flows.deploy import serve_deployments
+
+    console.print(f"serving benchmart-nightly/nightly on '{cron}' ({timezone}) and benchmart-backfill/backfill; Ctrl-C stops")
+    serve_deployments(cron, timezone)
 
 
 def _safe_url(url: str) -> str:

@@ -24,6 +24,13 @@ class RunResult:
     def stale_sources(self) -> list[dict]:
         return [s for s in self.sources if s["status"] in ("stale", "missing")]
 
+    def summary(self) -> dict:
+        return {
+            "snapshot_date": self.snapshot_date.isoformat(), "status": self.status, "run_id": self.run_id,
+            "rows": sum(v for k, v in self.row_counts.items() if k.startswith(("fct_", "mart_"))),
+            "quarantined": self.quarantined, "stale": [s["source_id"] for s in self.stale_sources],
+        }
+
 
 def validation_markdown(result: RunResult) -> str:
     failed = [c for c in result.checks if not c["success"]]

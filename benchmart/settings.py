@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     h2h_retention_days: int | None = Field(
         default=None, ge=0, description="Keep head-to-head snapshots this many days back; None keeps all."
     )
+    publish_wait_s: float = Field(default=60.0, gt=0, description="How long a run waits for another run's publish, then fails.")
     max_row_drop: float = Field(
         default=0.5, ge=0, le=1, description="Fail when a table shrinks by more than this share versus the previous snapshot."
     )

@@ -24,6 +24,11 @@ class SourceConfig(BaseModel):
     allow_http: bool = Field(default=False, description="Allow plain http:// to a non-loopback host.")
     max_bytes: int = Field(default=50_000_000, gt=0)
     timeout_s: float = Field(default=30.0, gt=0)
+    history: Literal["payload", "dated_rows"] = Field(
+        default="payload",
+        description="payload: a backfill date sees the newest payload fetched on or before it; dated_rows: the rows "
+        "carry their own dates, so dates before the first fetch can use the earliest payload, rows filtered by date.",
+    )
     enabled: bool = True
     options: dict[str, Any] = {}
 

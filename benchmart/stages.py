@@ -70,18 +70,31 @@ def fall_back(source: SourceConfig, landing: LandingZone, error: str) -> SourceR
 
 
 def as_of(source: SourceConfig, landing: LandingZone, day: date) -> SourceRead:
-    """For a backfill: the newest payload fetched on or before `day`."""
+    """For a backfill: the newest payload fetched on or before `day`.
+
+    Before a source's first fetch, a `history: dated_rows` source (rows carry their own dates) uses its
+    earliest payload, and dated rows after `day` are left out later; any other source is missing."""
     payload = landing.latest(source.id, on_or_before=day)
+    if payload is None and source.history == "dated_rows":
+        history = landing.history(source.id)
+        if history:
+            return SourceRead(source, history[0], "dated_rows")
     if payload is None:
         return SourceRead(source, None, "missing", f"no payload of {source.id!r} fetched on or before {day}")
-    return SourceRead(source, payload, "fresh" if payload.fetched_at.date() == day else "as_of")
+    return SourceRead(source, payload, "as_of")
 
 
 # ---------------------------------------------------------------- parse
 
 
-def parse(read: SourceRead, landing: LandingZone) -> SourceRead:
-    """Parse the payload; an unparsable payload is a source failure: try older payloads, newest first."""
+def parse_landed(source: SourceConfig, payload: Payload) -> Parsed:
+    return parse_payload(payload.read(), source)
+
+
+def parse(read: SourceRead, landing: LandingZone, parser=parse_landed) -> SourceRead:
+    """Parse the payload; an unparsable payload is a source failure: try older payloads, newest first.
+
+    `parser(source, payload)` is injectable so the flow can cache parsing by payload hash."""
     if read.payload is None:
         return read
     candidates = [read.payload] + [
@@ -95,7 +108,7 @@ def parse(read: SourceRead, landing: LandingZone) -> SourceRead:
             continue
         seen.add(payload.sha256)
         try:
-            parsed = parse_payload(payload.read(), read.source)
+            parsed = parser(read.source, payload)
         except (SourceError, OSError) as exc:
             errors.append(str(exc))
             if read.source.on_failure == "fail":

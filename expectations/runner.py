@@ -11,12 +11,14 @@ from functools import cache
 import json
 import logging
 from pathlib import Path
+import threading
 from typing import Any
 
 import polars as pl
 
 SUITES_DIR = Path(__file__).parent / "suites"
 _ROW = "__row_nr"
+_GX_LOCK = threading.RLock()  # the ephemeral context is shared; backfill dates validate from several threads
 
 
 @dataclass
@@ -63,12 +65,14 @@ def _suite(name: str):
 def validate(frame: pl.DataFrame, suite_name: str, parameters: dict[str, Any] | None = None, stage: str | None = None) -> Outcome:
     """Validate `frame` with the suite `suites/<suite_name>.json`."""
     numbered = frame.with_row_index(_ROW)
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": numbered.to_pandas()})
-    result = batch.validate(
-        _suite(suite_name),
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [_ROW]},
-        expectation_parameters=parameters or {},
-    )
+    data = numbered.to_pandas()
+    with _GX_LOCK:
+        batch = _batch_definition().get_batch(batch_parameters={"dataframe": data})
+        result = batch.validate(
+            _suite(suite_name),
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [_ROW]},
+            expectation_parameters=parameters or {},
+        )
     bad_rows: dict[int, str] = {}
     failures, checks = [], []
     for r in result.results:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 import re
+import threading
 
 from alembic import command
 from alembic.config import Config
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, inspect
 from benchmart.errors import WarehouseError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_ALEMBIC = threading.Lock()  # alembic keeps its running context in module globals
 _PARTITION = re.compile(r"_p\d{8}(_new)?$")
 
 
@@ -36,12 +38,19 @@ def current(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Apply pending migrations in one transaction; returns (before, after)."""
-    before = current(engine)
-    cfg = _config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    return before, current(engine)
+    from warehouse.engine import make_engine
+
+    writer = make_engine(engine.url.render_as_string(hide_password=False), writer=True)
+    try:
+        with _ALEMBIC:
+            before = current(writer)
+            cfg = _config()
+            with writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE, so concurrent first runs queue here
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            return before, current(writer)
+    finally:
+        writer.dispose()
 
 
 def ensure_current(engine: Engine) -> None:

@@ -29,6 +29,7 @@ def publish_snapshot(
     dimensions: dict[str, pl.DataFrame],
     before_commit: Callable[[Connection], None] | None = None,
     h2h_retention_days: int | None = None,
+    lock_wait_s: float = 60.0,
 ) -> dict[str, int]:
     """Replace `snapshot_date` in every table of `facts`; upsert `dimensions`. Returns rows per table.
 
@@ -37,7 +38,7 @@ def publish_snapshot(
     """
     try:
         with engine.begin() as conn:
-            _lock_snapshot(conn, snapshot_date)
+            _lock_snapshot(conn, snapshot_date, lock_wait_s)
             for name, frame in dimensions.items():
                 upsert(conn, name, frame)
             counts, swaps = {}, []
@@ -122,7 +123,7 @@ _PARTITIONS = """
 """
 
 
-def _lock_snapshot(conn: Connection, snapshot_date: date) -> None:
+def _lock_snapshot(conn: Connection, snapshot_date: date, wait_s: float) -> None:
     """Two runs never publish the same snapshot at once.
 
     PostgreSQL: a transaction-scoped advisory lock per snapshot date (waits up to lock_timeout).
@@ -131,12 +132,12 @@ def _lock_snapshot(conn: Connection, snapshot_date: date) -> None:
     if conn.dialect.name != "postgresql":
         return
     key = int.from_bytes(hashlib.sha256(f"benchmart:{snapshot_date}".encode()).digest()[:8], "big", signed=True)
-    conn.execute(text("SET LOCAL lock_timeout = '60s'"))
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait_s * 1000)}ms'")
     try:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
     except OperationalError as exc:
         raise WarehouseError(
-            f"snapshot {snapshot_date} is being published by another run; waited 60 s, giving up"
+            f"another run is publishing snapshot {snapshot_date}; waited {wait_s:g} s, giving up (try again when it has finished)"
         ) from exc
 
 

@@ -1,0 +1,153 @@
+"""The backfill flow: rebuild each snapshot of a date range from the landing zone, dates in parallel.
+
+Per source, a date uses the newest payload fetched on or before it (DESIGN section 7); dated rows
+after the date are left out. A failing date is reported and does not stop the others.
+"""
+
+from datetime import date, timedelta
+import sys
+import uuid
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.runtime import flow_run
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
+from benchmart import stages
+from benchmart.catalog import load_catalog
+from benchmart.errors import BenchmartError, ConfigError
+from benchmart.landing import LandingZone
+from benchmart.settings import Settings
+from benchmart.sources import load_sources
+from flows.nightly import as_date, settings_for
+from flows.snapshot import run_snapshot
+from warehouse.engine import create_schema, make_engine
+
+FLOW_NAME = "benchmart-backfill"
+RUNNERS = ("threads", "processes", "dask")
+
+
+class BackfillFailed(BenchmartError):
+    """Some dates failed; the others were published."""
+
+    exit_code = 7
+
+    def __init__(self, message: str, summary: list[dict]):
+        super().__init__(message)
+        self.summary = summary
+
+
+@task(name="snapshot-for-date", task_run_name="backfill-{day}", cache_policy=NO_CACHE)
+def snapshot_for_date(day: date, settings: Settings, parent_run: str) -> dict:
+    catalog = load_catalog(settings.catalog_dir)
+    sources = load_sources(settings.sources_file)
+    zone = LandingZone(settings.landing_dir)
+    reads = [stages.as_of(s, zone, day) for s in sources]
+    run_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{parent_run}/{day}"))
+    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=run_id, as_tasks=False, artifacts=False)
+    return result.summary()
+
+
+def days_between(start: date, end: date) -> list[date]:
+    if end < start:
+        raise ConfigError(f"backfill range is empty: --end {end} is before --start {start}")
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+@flow(name=FLOW_NAME, flow_run_name="backfill-{start}-to-{end}", task_runner=ThreadPoolTaskRunner(max_workers=4))
+def backfill(
+    start: date,
+    end: date,
+    warehouse_url: str | None = None,
+    sources_file: str | None = None,
+    data_dir: str | None = None,
+) -> list[dict]:
+    """Rebuild and publish every snapshot from `start` to `end` (inclusive)."""
+    log = get_run_logger()
+    settings = settings_for(warehouse_url, sources_file, data_dir)
+    load_sources(settings.sources_file)  # fail fast on a bad sources file, before any date runs
+    engine = make_engine(settings.resolved_warehouse_url())
+    create_schema(engine)  # once, before the dates fan out
+    engine.dispose()
+    days = days_between(as_date(start), as_date(end))
+    parent = str(flow_run.id or uuid.uuid4())
+    futures = {snapshot_for_date.submit(d, settings, parent): d for d in days}
+    summary = []
+    with _progress(len(days)) as advance:
+        for future in as_completed(list(futures)):
+            day = futures[future]
+            state = future.wait() or future.state
+            if state.is_completed():
+                row = future.result()
+            else:
+                row = {"snapshot_date": day.isoformat(), "status": "failed", "error": _error(future)}
+                log.error("backfill %s failed: %s", day, row["error"])
+            summary.append(row)
+            advance(f"{day} {row['status']}")
+    summary.sort(key=lambda r: r["snapshot_date"])
+    failed = [r for r in summary if r["status"].startswith("failed")]
+    create_table_artifact(key="backfill-summary", table=summary, description=f"Backfill {days[0]} to {days[-1]}")
+    log.info("backfill %s..%s: %d published, %d failed", days[0], days[-1], len(summary) - len(failed), len(failed))
+    if failed:
+        raise BackfillFailed(f"{len(failed)} of {len(summary)} dates failed: " + ", ".join(r["snapshot_date"] for r in failed), summary)
+    return summary
+
+
+def _error(future) -> str:
+    try:
+        future.result()
+    except Exception as exc:  # noqa: BLE001 - report the date's error, keep the others going
+        return str(exc) if isinstance(exc, BenchmartError) else f"{type(exc).__name__}: {exc}"
+    return "unknown error"
+
+
+class _progress:
+    """A Rich progress bar on a terminal; nothing when output is piped (the log lines tell the story)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("{task.description}"), transient=False)
+            self.bar.start()
+            self.task = self.bar.add_task("", total=self.total)
+        return self._advance
+
+    def _advance(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=text)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def task_runner(kind: str = "threads", workers: int = 4, dask_address: str | None = None):
+    """The backfill's task runner: threads (default), processes, or a Dask cluster via prefect-dask."""
+    if kind == "threads":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if kind == "processes":
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if kind == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError:
+            raise ConfigError("the dask runner needs prefect-dask: pip install 'benchmart[dask]'") from None
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+    raise ConfigError(f"unknown runner {kind!r}; use one of {', '.join(RUNNERS)}")
+
+
+def run_backfill(start: date, end: date, workers: int = 4, runner: str = "threads", dask_address: str | None = None, **params) -> list[dict]:
+    """Run the backfill flow with a chosen task runner and worker count."""
+    if workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    return backfill.with_options(task_runner=task_runner(runner, workers, dask_address))(start=start, end=end, **params)
