@@ -57,6 +57,7 @@ class Model(_Strict):
     open_weights: bool | None = None
     release_date: date | None = None
     aliases: list[str] = []
+    variants: list[str] = Field(default=[], description="Declared effort/thinking variants, best first.")
 
     @field_validator("aliases")
     @classmethod
@@ -135,9 +136,9 @@ class Catalog:
 
     def models_frame(self) -> pl.DataFrame:
         rows = [m.model_dump() | {"model_id": m.id} for m in self.models]
-        return pl.DataFrame(rows, schema=MODEL_SCHEMA | {"aliases": pl.List(pl.String)}, strict=False).select(
-            *MODEL_SCHEMA, "aliases"
-        )
+        return pl.DataFrame(
+            rows, schema=MODEL_SCHEMA | {"aliases": pl.List(pl.String), "variants": pl.List(pl.String)}, strict=False
+        ).select(*MODEL_SCHEMA, "aliases", "variants")
 
     def model_index(self) -> pl.DataFrame:
         return name_index(self.models_frame(), "model_id")

@@ -18,6 +18,7 @@ from benchmart.sources import SourceConfig
 from expectations import validate
 from transforms import schemas
 from transforms.resolve import matched, resolved, unmatched_names, unmatched_quarantine
+from transforms.scoring import variant_ranks
 from transforms.snapshot import Rules, benchmark_observations, snapshot_tables
 
 # ---------------------------------------------------------------- acquire
@@ -186,10 +187,12 @@ def build(
     previous_counts: dict[str, int],
     rules: Rules,
     max_drop: float,
+    freshness: pl.DataFrame | None = None,
 ) -> Built:
     """Validate inputs (bad rows to quarantine), transform, validate marts (a failure stops the run)."""
     benchmarks, categories = catalog.benchmarks_frame(), catalog.categories_frame()
-    observations, superseded = benchmark_observations(inputs.scores, benchmarks)
+    ranks = variant_ranks(catalog.models_frame())
+    observations, superseded = benchmark_observations(inputs.scores, benchmarks, ranks)
     obs_check = validate(
         observations,
         "observations",
@@ -212,6 +215,7 @@ def build(
         benchmarks,
         priority,
         rules,
+        freshness,
     )
     mart_checks = [
         validate(tables["mart_category_score"], "category_scores", {

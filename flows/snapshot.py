@@ -52,8 +52,8 @@ def resolve_names(reads, catalog, snapshot_date) -> stages.Inputs:
 
 
 @task(name="validate-and-transform", cache_policy=NO_CACHE)
-def validate_and_transform(inputs, catalog, sources, snapshot_date, previous, rules, max_drop) -> stages.Built:
-    return stages.build(inputs, catalog, sources, snapshot_date, previous, rules, max_drop)
+def validate_and_transform(inputs, catalog, sources, snapshot_date, previous, rules, max_drop, freshness) -> stages.Built:
+    return stages.build(inputs, catalog, sources, snapshot_date, previous, rules, max_drop, freshness)
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
@@ -102,6 +102,7 @@ def run_snapshot(flow_name, day, reads, catalog, sources, settings: Settings, ru
         built = call(
             validate_and_transform, inputs, catalog, sources, day, previous_counts(engine, day),
             Rules(settings.min_categories, settings.min_weight_covered), settings.max_row_drop,
+            pl.DataFrame(result.sources, schema_overrides={"error": pl.String}).select("source_id", "status"),
         )
         quarantine, result.checks, result.failures = built.quarantine, built.checks, built.failures
         result.quarantined = quarantine.height

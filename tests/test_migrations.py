@@ -5,6 +5,7 @@ from datetime import date
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
@@ -32,11 +33,11 @@ def test_a_new_warehouse_is_created_at_head_and_matches_the_models(warehouse_url
 def test_an_old_warehouse_is_refused_until_upgraded_and_keeps_its_data(warehouse_url):
     engine = make_engine(warehouse_url, writer=True)
     migrate.upgrade(engine, "0001")
-    with engine.begin() as conn:  # what benchmart 0.1 wrote: plain DELETE + insert
-        from warehouse.publish import bulk_insert
-
-        bulk_insert(conn, "mart_leaderboard", board(date(2026, 11, 1), 3, 90.0))
-        bulk_insert(conn, "mart_leaderboard", board(date(2026, 11, 2), 2, 80.0))
+    with engine.begin() as conn:  # rows as benchmart 0.1 wrote them, in the 0001 columns
+        old = sa.Table("mart_leaderboard", sa.MetaData(), autoload_with=conn)
+        for day, n, score in ((date(2026, 11, 1), 3, 90.0), (date(2026, 11, 2), 2, 80.0)):
+            rows = board(day, n, score).drop("variants", "stale_sources").to_dicts()
+            conn.execute(old.insert(), rows)
     with pytest.raises(WarehouseError, match=r"revision 0001 .* run `benchmart warehouse upgrade"):
         create_schema(engine)
     before, after = migrate.upgrade(engine)

@@ -36,6 +36,8 @@ def board(day: date, n: int, score: float) -> pl.DataFrame:
             "runtime_source_id": [""] * n,  # empty string must stay an empty string, not NULL
             "context_window_tokens": [262144] * n,
             "is_reasoning": [True, False] * (n // 2) + [None] * (n % 2),
+            "variants": ["high"] + [None] * (n - 1),
+            "stale_sources": [None] * (n - 1) + ["litellm"],
         }
     )
 

@@ -74,3 +74,29 @@ def resolve_names(frame: pl.DataFrame, name_col: str, index: pl.DataFrame, id_co
         .with_columns(pl.coalesce("_id_exact", "_id_norm").alias(id_col))
         .drop("_exact", "_norm", "_id_exact", "_id_norm")
     )
+
+
+# Effort / thinking suffixes that name a variant of a model, not another model. Order matters:
+# a parenthesized run note, an Epoch `_effort` suffix, then dash-joined thinking/effort words.
+_EFFORT = r"(?:minimal|low|medium|high|xhigh|max)"
+VARIANT_PATTERNS = [
+    r"\s*\(([^()]*)\)\s*$",  # Aider: "o3 (high)", "claude-3-7-sonnet-20250219 (32k thinking tokens)"
+    rf"_((?:{_EFFORT}|\d+k|thinking|no-?thinking|nothink))$",  # Epoch: "o3-2025-04-16_high", "..._32K"
+    rf"-((?:thinking(?:-\d+k)?(?:-{_EFFORT}-effort)?)|(?:{_EFFORT}-effort)|(?:{_EFFORT})thinking|{_EFFORT}|no-?thinking|"
+    r"non-?reasoning|reasoning|base|thinking)$",  # LiveBench: "-thinking-64k", "-high-effort", "-highthinking", "-base"
+]
+
+
+def split_variant(name: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(base name, variant) for names ending in an effort/thinking suffix; variant is null otherwise.
+
+    The variant is lower-cased with spaces as dashes: "32k thinking tokens" -> "32k-thinking-tokens".
+    """
+    lowered = name.str.to_lowercase()
+    variant = pl.lit(None, pl.String)
+    base = name
+    for pattern in reversed(VARIANT_PATTERNS):
+        found = lowered.str.extract(pattern, 1)
+        variant = pl.when(found.is_not_null()).then(found).otherwise(variant)
+        base = pl.when(found.is_not_null()).then(name.str.replace(f"(?i){pattern}", "")).otherwise(base)
+    return base.str.strip_chars(), variant.str.strip_chars().str.replace_all(r"\s+", "-")

@@ -90,7 +90,7 @@ def model_dimension(catalog_models: pl.DataFrame, facts: pl.DataFrame, source_pr
         .agg([pl.col(c).drop_nulls().first().alias(f"_{c}") for c in fill_cols])
     )
     return (
-        catalog_models.drop("aliases", strict=False)
+        catalog_models.drop("aliases", "variants", strict=False)
         .join(best, on="model_id", how="left")
         .with_columns([pl.coalesce(c, f"_{c}").alias(c) for c in fill_cols])
         .drop([f"_{c}" for c in fill_cols])

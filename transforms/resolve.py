@@ -2,12 +2,28 @@
 
 import polars as pl
 
-from transforms.names import resolve_names
+from transforms.names import resolve_names, split_variant
 
 
 def resolved(frame: pl.DataFrame, model_index: pl.DataFrame, benchmark_index: pl.DataFrame | None = None) -> pl.DataFrame:
-    """`frame` with `model_id` (and `benchmark_id` when it has `benchmark_name`); null where unmatched."""
-    out = resolve_names(frame, "model_name", model_index, "model_id")
+    """`frame` with `model_id` (and `benchmark_id` when it has `benchmark_name`); null where unmatched.
+
+    A name that matches nothing as a whole is tried once more without its effort/thinking suffix
+    (`gpt-5-high`, `o3-2025-04-16_high`, `... (32k thinking tokens)`); the suffix becomes `variant`
+    when the frame has that column."""
+    base, variant = split_variant(pl.col("model_name"))
+    out = (
+        resolve_names(frame, "model_name", model_index, "model_id")
+        .with_columns(base.alias("_base"), variant.alias("_variant"))
+        .pipe(resolve_names, "_base", model_index.rename({"model_id": "_base_id"}), "_base_id")
+        .with_columns(
+            pl.coalesce("model_id", pl.when(pl.col("_variant").is_not_null()).then(pl.col("_base_id"))).alias("model_id"),
+            (pl.col("model_id").is_null() & pl.col("_variant").is_not_null() & pl.col("_base_id").is_not_null()).alias("_split"),
+        )
+    )
+    if "variant" in frame.columns:
+        out = out.with_columns(pl.when(pl.col("_split")).then(pl.coalesce("variant", "_variant")).otherwise(pl.col("variant")).alias("variant"))
+    out = out.drop("_base", "_variant", "_base_id", "_split")
     if benchmark_index is not None and "benchmark_name" in frame.columns:
         out = resolve_names(out, "benchmark_name", benchmark_index, "benchmark_id")
     return out

@@ -5,6 +5,7 @@ import polars as pl
 SCORES = {
     "source_id": pl.String,
     "model_name": pl.String,
+    "variant": pl.String,  # effort/thinking setting of the run; null: default or unstated
     "benchmark_name": pl.String,
     "raw_value": pl.Float64,
     "unit": pl.String,  # null: the benchmark's declared scale; else percent | fraction
@@ -54,8 +55,12 @@ def empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
+OPTIONAL = {"variant"}  # connectors may leave these out; they arrive as nulls
+
+
 def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType], what: str) -> pl.DataFrame:
-    """Select and cast `frame` to `schema`; a missing column is a programming error in a connector."""
+    """Select and cast `frame` to `schema`; a missing required column is a programming error in a connector."""
+    frame = frame.with_columns([pl.lit(None, schema[c]).alias(c) for c in OPTIONAL if c in schema and c not in frame.columns])
     missing = [c for c in schema if c not in frame.columns]
     if missing:
         raise ValueError(f"{what}: missing canonical columns {missing}")

@@ -3,6 +3,29 @@
 import polars as pl
 
 PROVENANCE_ORDER = {"verified": 0, "unverified": 1, "generated": 2}
+UNSTATED_VARIANT_RANK = 500  # after a model's declared variants, before undeclared ones
+UNDECLARED_VARIANT_RANK = 1000
+
+
+def variant_ranks(models: pl.DataFrame) -> pl.DataFrame:
+    """(model_id, variant, variant_rank): the catalog's declared variants, best first (0)."""
+    return (
+        models.select("model_id", pl.col("variants").fill_null([]))
+        .explode("variants")
+        .drop_nulls("variants")
+        .select("model_id", pl.col("variants").str.to_lowercase().alias("variant"),
+                pl.int_range(pl.len()).over("model_id").cast(pl.Int64).alias("variant_rank"))
+    )
+
+
+def with_variant_rank(frame: pl.DataFrame, ranks: pl.DataFrame) -> pl.DataFrame:
+    """Add `variant_rank`: declared variants in order, then the unstated default, then undeclared ones."""
+    return frame.join(ranks, on=["model_id", "variant"], how="left").with_columns(
+        pl.when(pl.col("variant").is_null())
+        .then(UNSTATED_VARIANT_RANK)
+        .otherwise(pl.col("variant_rank").fill_null(UNDECLARED_VARIANT_RANK))
+        .alias("variant_rank")
+    )
 
 
 def _effective_scale() -> pl.Expr:
@@ -36,23 +59,28 @@ def normalized_observations(observations: pl.DataFrame, benchmarks: pl.DataFrame
     return joined.with_columns(score.round(6).alias("score")).drop("scale", "scale_min", "scale_max", "higher_is_better")
 
 
-def benchmark_scores(observations: pl.DataFrame, source_priority: pl.DataFrame) -> pl.DataFrame:
-    """The chosen observation per (model, benchmark): verified first, then source priority, then newest.
+def benchmark_scores(observations: pl.DataFrame, source_priority: pl.DataFrame, ranks: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The chosen observation per (model, benchmark): verified first, then source priority, then the
+    model's best declared variant, then newest.
 
     `generated` rows are stored as observations but never chosen, so never ranked.
     Ties after that break on source id and value, so the choice is deterministic.
     """
+    if "variant" not in observations.columns:
+        observations = observations.with_columns(pl.lit(None, pl.String).alias("variant"))
+    ranks = ranks if ranks is not None else pl.DataFrame(schema={"model_id": pl.String, "variant": pl.String, "variant_rank": pl.Int64})
     return (
         observations.filter(pl.col("provenance") != "generated")
         .join(source_priority.select("source_id", "priority"), on="source_id", how="left")
+        .pipe(with_variant_rank, ranks)
         .with_columns(pl.col("provenance").replace_strict(PROVENANCE_ORDER, return_dtype=pl.Int8).alias("_prov"))
         .sort(
-            ["model_id", "benchmark_id", "_prov", "priority", "observed_on", "source_id", "raw_value"],
-            descending=[False, False, False, True, True, False, True],
+            ["model_id", "benchmark_id", "_prov", "priority", "variant_rank", "observed_on", "source_id", "raw_value"],
+            descending=[False, False, False, True, False, True, False, True],
             nulls_last=True,
         )
         .unique(["model_id", "benchmark_id"], keep="first", maintain_order=True)
-        .drop("_prov", "priority")
+        .drop("_prov", "priority", "variant_rank")
     )
 
 

@@ -93,6 +93,7 @@ class FctBenchmarkObservation(SQLModel, table=True):
     source_id: str = key(SOURCE)
     model_id: str = key(MODEL)
     benchmark_id: str = key("Benchmark id (dim_benchmark)")
+    variant: str | None = col("Effort/thinking setting of the run, e.g. high, thinking-64k; NULL: default or unstated")
     raw_value: float = col("Value as published, in the unit below or the benchmark's scale")
     unit: str | None = col("percent or fraction when the source states it; NULL: the benchmark's scale")
     score: float = col("Normalized score, 0..100, higher is better")
@@ -109,6 +110,7 @@ class FctBenchmarkScore(SQLModel, table=True):
     snapshot_date: date = key(SNAPSHOT)
     model_id: str = key(MODEL)
     benchmark_id: str = key("Benchmark id (dim_benchmark)")
+    variant: str | None = col("Variant of the chosen observation (the model's best declared variant available)")
     score: float = col("Normalized score, 0..100, higher is better")
     raw_value: float = col("Value as published")
     source_id: str = col("Source of the chosen observation")
@@ -180,6 +182,8 @@ class MartLeaderboard(SQLModel, table=True):
     runtime_source_id: str | None = col("Source of the runtime figures")
     context_window_tokens: int | None = col("Context window, tokens")
     is_reasoning: bool | None = col("Reasoning model")
+    variants: str | None = col("Variants behind the model's scores, comma-separated; NULL: default settings only")
+    stale_sources: str | None = col("Sources behind this row that were stale or missing in the run; NULL: all fresh")
 
 
 class MartHeadToHead(SQLModel, table=True):

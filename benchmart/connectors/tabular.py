@@ -7,7 +7,7 @@
       date_format: "%Y-%m-%d"
 
 Fields per source kind (left: canonical name, right: default column name):
-  scores : model, benchmark, value, [unit, date, citation, provenance]
+  scores : model, benchmark, value, [variant, unit, date, citation, provenance]
   prices : model, input, output, [provider]         (USD per million tokens)
   runtime: model, output_tokens_per_s, ttft_s, [provider]
 """
@@ -28,7 +28,7 @@ REQUIRED = {
     "runtime": ("model",),
 }
 OPTIONAL = {
-    "scores": ("unit", "date", "citation", "provenance"),
+    "scores": ("variant", "unit", "date", "citation", "provenance"),
     "prices": ("provider",),
     "runtime": ("provider", "output_tokens_per_s", "ttft_s"),
 }
@@ -147,6 +147,7 @@ def _canonical(kind: str, good: pl.DataFrame, source: SourceConfig) -> pl.DataFr
         return good.select(
             sid,
             pl.col("model").alias("model_name"),
+            pl.col("variant"),
             pl.col("benchmark").alias("benchmark_name"),
             pl.col("_value_num").alias("raw_value"),
             pl.col("unit"),
