@@ -11,6 +11,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from benchmart import __version__
+from benchmart.connectors import bundle
 from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 
@@ -47,6 +48,11 @@ def session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
 
 
 def fetch(source: SourceConfig, etag: str | None = None, last_modified: str | None = None, http: requests.Session | None = None) -> Fetched:
+    """The source's bytes; a source with `parts` gets every part, bundled as one deterministic zip."""
+    if source.parts:
+        http = http or session()
+        got = {name: fetch(source.model_copy(update={"url": url, "parts": {}}), http=http).content for name, url in source.parts.items()}
+        return Fetched(bundle.pack(got))
     parts = urlsplit(source.url)
     if parts.scheme == "file":
         return _read_file(source)
@@ -64,6 +70,12 @@ def fetch(source: SourceConfig, etag: str | None = None, last_modified: str | No
                 return Fetched(None, etag, last_modified)
             if resp.status_code >= 400:
                 raise SourceError(f"source {source.id!r}: HTTP {resp.status_code} from {resp.url}")
+            ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if ctype in ("text/html", "application/xhtml+xml") and not source.options.get("accept_html"):
+                raise SourceError(
+                    f"source {source.id!r}: {resp.url} answered with an HTML page (Content-Type {ctype}), "
+                    "most likely an error, login or rate-limit page; set options.accept_html if HTML is expected"
+                )
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > source.max_bytes:
                 raise SourceError(f"source {source.id!r}: {declared} bytes exceeds max_bytes {source.max_bytes}")
@@ -91,7 +103,14 @@ def _get_following_allowed_redirects(http: requests.Session, source: SourceConfi
 
 
 def _read_file(source: SourceConfig) -> Fetched:
+    """A local file; a local directory (e.g. a checkout of a data repository) lands as a deterministic zip."""
     path = Path(url2pathname(urlsplit(source.url).path))
+    if path.is_dir():
+        files = {str(p.relative_to(path)): p for p in sorted(path.rglob("*")) if p.is_file()}
+        total = sum(p.stat().st_size for p in files.values())
+        if total > source.max_bytes:
+            raise SourceError(f"source {source.id!r}: {path} holds {total} bytes, over max_bytes {source.max_bytes}")
+        return Fetched(bundle.pack({name: p.read_bytes() for name, p in files.items()}))
     try:
         size = path.stat().st_size
         if size > source.max_bytes:

@@ -30,7 +30,17 @@ class SourceConfig(BaseModel):
         "carry their own dates, so dates before the first fetch can use the earliest payload, rows filtered by date.",
     )
     enabled: bool = True
+    parts: dict[str, str] = Field(
+        default={}, description="Several files fetched together and landed as one deterministic zip: {name: url}."
+    )
     options: dict[str, Any] = {}
+
+    @field_validator("parts")
+    @classmethod
+    def _part_schemes(cls, parts: dict[str, str]) -> dict[str, str]:
+        for url in parts.values():
+            cls._scheme(url)
+        return parts
 
     @field_validator("url")
     @classmethod
@@ -86,10 +96,16 @@ def load_sources(path: Path) -> list[SourceConfig]:
 
 
 def _absolute(source: SourceConfig, base: Path) -> SourceConfig:
-    parts = urlsplit(source.url)
+    return source.model_copy(
+        update={"url": _absolute_url(source.url, base), "parts": {k: _absolute_url(v, base) for k, v in source.parts.items()}}
+    )
+
+
+def _absolute_url(url: str, base: Path) -> str:
+    parts = urlsplit(url)
     if parts.scheme != "file":
-        return source
+        return url
     local = Path(parts.netloc + parts.path) if parts.netloc not in ("", "localhost") else Path(parts.path)
     if not local.is_absolute():
         local = (base / local).resolve()
-    return source.model_copy(update={"url": local.as_uri()})
+    return local.as_uri()

@@ -79,3 +79,10 @@ def test_reading_an_empty_warehouse_says_what_to_do(tmp_path):
 def test_a_bad_date_is_a_clear_error(wh):
     code, out = invoke("leaderboard", "--date", "28/11/2026", "--warehouse", wh)
     assert code == 2 and "not a date" in out
+
+
+def test_sources_check_reports_counts_and_unmatched_names_with_suggestions():
+    code, out = invoke("sources", "check")
+    assert code == 0, out
+    assert "benchmart-scores" in out and "303" in out  # records read from the bundled scores CSV
+    assert "Command A" in out and "unmatched names, most frequent first" in out

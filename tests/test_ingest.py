@@ -164,3 +164,29 @@ def test_failed_source_falls_back_to_its_last_good_payload_or_fails_as_configure
     assert read.status == "stale" and read.payload.stale and read.error == "boom"
     with pytest.raises(SourceError, match="on_failure: fail"):
         fall_back(src("https://x/y", on_failure="fail"), zone, "boom")
+
+
+def test_an_html_page_instead_of_data_is_refused(serve):
+    url, _ = serve((200, {"Content-Type": "text/html; charset=utf-8"}, b"<html>Just a moment...</html>"))
+    with pytest.raises(SourceError, match="HTML page"):
+        fetch(src(url), http=FAST)
+
+
+def test_a_source_with_parts_lands_one_deterministic_bundle(serve, tmp_path):
+    from benchmart.connectors import bundle
+
+    table, _ = serve((200, {}, b"model,t1\nx,1\n"))
+    cats, _ = serve((200, {"Content-Type": "application/json"}, b'{"A": ["t1"]}'))
+    source = SourceConfig(id="lb", kind="scores", format="livebench", url=table, parts={"table.csv": table, "categories.json": cats})
+    first, second = fetch(source, http=FAST).content, fetch(source, http=FAST).content
+    assert first == second  # same parts, same bytes: lands once
+    assert bundle.members(first, "lb") == {"categories.json": b'{"A": ["t1"]}', "table.csv": b"model,t1\nx,1\n"}
+
+
+def test_a_local_directory_lands_as_a_bundle_of_its_files(tmp_path):
+    from benchmart.connectors import bundle
+
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    (tmp_path / "data" / "sub" / "a.json").write_text("[]")
+    got = fetch(SourceConfig(id="d", kind="scores", format="llm_stats", url=(tmp_path / "data").as_uri())).content
+    assert bundle.members(got, "d") == {"sub/a.json": b"[]"}

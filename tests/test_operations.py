@@ -132,7 +132,7 @@ def test_a_run_writes_its_record_and_artifacts_and_reuses_parsed_payloads(tmp_pa
     first = nightly(snapshot_date=date(2026, 11, 28), warehouse_url=url, sources_file=str(sources), data_dir=str(tmp_path / "data"))
     second = nightly(snapshot_date=date(2026, 11, 28), warehouse_url=url, sources_file=str(sources), data_dir=str(tmp_path / "data"))
     run = table_at(make_engine(url), "ops_pipeline_run", run_id=second.run_id).row(0, named=True)
-    assert run["status"] == "success" and run["quarantined"] == 3 and run["unmatched"] == 2
+    assert run["status"] == "success" and run["quarantined"] == 6 and run["unmatched"] == 5
     with get_client(sync_client=True) as client:
         keys = {a.key for a in client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[first.run_id])))}
         tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[second.run_id])))

@@ -60,7 +60,7 @@ def test_unknown_model_names_land_in_the_unmatched_report_and_quarantine(golden)
     assert ("benchmart-scores", "Command A", 2) in result.unmatched.select("source_id", "name", "rows").rows()
     q = table_at(engine, "ops_quarantine", run_id=result.run_id)
     unknown = q.filter(pl.col("rule") == "unknown_model")
-    assert unknown.height == 3  # 2 score rows + 1 price key
+    assert unknown.height == 6  # Command A: 2 score rows + 1 price key; the API pointers deepseek-chat, deepseek-reasoner; llm-stats deepseek-v3
     assert any("Command A" in r for r in unknown["record"].to_list())
 
 

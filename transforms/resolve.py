@@ -24,6 +24,16 @@ def resolved(frame: pl.DataFrame, model_index: pl.DataFrame, benchmark_index: pl
     if "variant" in frame.columns:
         out = out.with_columns(pl.when(pl.col("_split")).then(pl.coalesce("variant", "_variant")).otherwise(pl.col("variant")).alias("variant"))
     out = out.drop("_base", "_variant", "_base_id", "_split")
+    if "model_alias" in frame.columns:  # the source's second name, tried only when the first matched nothing
+        alias = resolved(
+            out.select(pl.col("model_alias").alias("model_name"), pl.col("variant") if "variant" in out.columns else pl.lit(None, pl.String).alias("variant")),
+            model_index,
+        )
+        out = out.with_columns(
+            pl.when(pl.col("model_id").is_null()).then(alias["model_id"]).otherwise(pl.col("model_id")).alias("model_id"),
+            *([pl.when(pl.col("model_id").is_null()).then(alias["variant"]).otherwise(pl.col("variant")).alias("variant")]
+              if "variant" in out.columns else []),
+        )
     if benchmark_index is not None and "benchmark_name" in frame.columns:
         out = resolve_names(out, "benchmark_name", benchmark_index, "benchmark_id")
     return out

@@ -55,7 +55,8 @@ def empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
-OPTIONAL = {"variant"}  # connectors may leave these out; they arrive as nulls
+OPTIONAL = {"variant", "model_alias"}  # connectors may leave these out; they arrive as nulls
+SCORES_EXTRA = {"model_alias": pl.String}  # a second name to try when model_name resolves to nothing
 
 
 def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType], what: str) -> pl.DataFrame:

@@ -22,7 +22,7 @@ from transforms import schemas
 class Parsed:
     """What one payload yields; every frame in its canonical schema."""
 
-    scores: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.SCORES))
+    scores: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.SCORES | schemas.SCORES_EXTRA))
     prices: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.PRICES))
     runtime: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.RUNTIME))
     models: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.MODEL_FACTS))
@@ -31,7 +31,7 @@ class Parsed:
 
     def conformed(self) -> "Parsed":
         return Parsed(
-            scores=schemas.conform(self.scores, schemas.SCORES, "scores"),
+            scores=schemas.conform(self.scores, schemas.SCORES | schemas.SCORES_EXTRA, "scores"),
             prices=schemas.conform(self.prices, schemas.PRICES, "prices"),
             runtime=schemas.conform(self.runtime, schemas.RUNTIME, "runtime"),
             models=schemas.conform(self.models, schemas.MODEL_FACTS, "models"),
@@ -56,7 +56,8 @@ def _discover() -> None:
     if _REGISTRY:
         return
     for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+        if module.name != "bundle":
+            importlib.import_module(f"{__name__}.{module.name}")
 
 
 def known_formats() -> set[str]:

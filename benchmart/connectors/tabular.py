@@ -5,6 +5,7 @@
       benchmark: gpqa-diamond      # constant, when the file holds one benchmark
       unit: fraction               # constant, when values are fractions of 1
       date_format: "%Y-%m-%d"
+      zip_member: external_benchmark_terminal_bench.csv   # read one file of a zip/tar payload
 
 Fields per source kind (left: canonical name, right: default column name):
   scores : model, benchmark, value, [variant, unit, date, citation, provenance]
@@ -17,7 +18,7 @@ import json
 
 import polars as pl
 
-from benchmart.connectors import Parsed, connector
+from benchmart.connectors import Parsed, bundle, connector
 from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 from transforms import schemas
@@ -37,6 +38,7 @@ NUMERIC = {"value", "input", "output", "output_tokens_per_s", "ttft_s"}
 
 @connector("csv")
 def parse_csv(payload: bytes, source: SourceConfig) -> Parsed:
+    payload = _member(payload, source)
     try:
         text = payload.decode("utf-8-sig")
         frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
@@ -45,8 +47,20 @@ def parse_csv(payload: bytes, source: SourceConfig) -> Parsed:
     return _parse_table(frame, source)
 
 
+def _member(payload: bytes, source: SourceConfig) -> bytes:
+    wanted = source.options.get("zip_member")
+    if not wanted:
+        return payload
+    files = bundle.members(payload, source.id)
+    hits = [name for name in files if name == wanted or name.endswith("/" + wanted)]
+    if not hits:
+        raise SourceError(f"source {source.id!r}: archive has no member {wanted!r} (has {sorted(files)[:10]}...)")
+    return files[hits[0]]
+
+
 @connector("json")
 def parse_json(payload: bytes, source: SourceConfig) -> Parsed:
+    payload = _member(payload, source)
     try:
         data = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -99,8 +113,8 @@ def _field(name: str, mapping: dict, constants: dict, columns: list[str]) -> pl.
 
 
 def _number(text: pl.Expr) -> pl.Expr:
-    """`42.5`, `42.5%`, `1,234.5` -> float; anything else -> null."""
-    return text.str.replace_all(r"[,%\s]", "").cast(pl.Float64, strict=False)
+    """`42.5`, `42.5%`, `1,234.5`, `0.85±0.02` -> float; anything else -> null."""
+    return text.str.replace(r"±.*$", "").str.replace_all(r"[,%\s]", "").cast(pl.Float64, strict=False)
 
 
 def _rule(kind: str, rows: pl.DataFrame, source: SourceConfig) -> pl.Expr:

@@ -25,7 +25,7 @@ from transforms.names import normalized_key, resolve_names
         ("anthropic/claude-sonnet-4.5", "claude-sonnet-4-5"),
         ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5"),
         ("Claude 4.5 Sonnet", "claude-sonnet-4-5"),
-        ("chatgpt-4o-latest", "gpt-4o"),
+        ("gpt-4o-2024-11-20", "gpt-4o"),
         ("Gemma 4 12B", "gemma-4-12b"),
         ("google/gemma-4-12B-it", "gemma-4-12b"),
     ],
@@ -35,7 +35,8 @@ def test_real_source_names_resolve_to_the_right_model(catalog, name, model_id):
     assert out["model_id"].to_list() == [model_id]
 
 
-@pytest.mark.parametrize("name", ["gpt-4.2-mini", "Command A", "claude-sonnet-5", "gpt-4.1-micro"])
+@pytest.mark.parametrize("name", ["gpt-4.2-mini", "Command A", "claude-sonnet-5", "gpt-4.1-micro",
+                                  "deepseek/deepseek-chat", "deepseek-reasoner", "chatgpt-4o-latest"])
 def test_names_that_match_nothing_stay_unresolved(catalog, name):
     out = resolve_names(pl.DataFrame({"model_name": [name]}), "model_name", catalog.model_index(), "model_id")
     assert out["model_id"].to_list() == [None]
@@ -52,3 +53,33 @@ def test_resolution_keeps_row_order_and_nulls(catalog):
     frame = pl.DataFrame({"model_name": ["o3", None, "nope", "GPT-5"]})
     out = resolve_names(frame, "model_name", catalog.model_index(), "model_id")
     assert out["model_id"].to_list() == ["o3", None, None, "gpt-5"]
+
+
+@pytest.mark.parametrize(
+    "name, model_id, variant",
+    [
+        ("o3 (high)", "o3", "high"),
+        ("o3-2025-04-16_high", "o3", "high"),
+        ("claude-sonnet-4-5-20250929_32K", "claude-sonnet-4-5", "32k"),
+        ("claude-sonnet-4-5-20250929-thinking-64k", "claude-sonnet-4-5", "thinking-64k"),
+        ("claude-3-7-sonnet-20250219 (32k thinking tokens)", "claude-3-7-sonnet", "32k-thinking-tokens"),
+        ("gpt-5-high", "gpt-5", "high"),
+        ("gpt-5-mini-minimal", "gpt-5-mini", "minimal"),
+        ("gpt-5-mini", "gpt-5-mini", None),  # 'mini' is a model, not an effort
+        ("o3-mini", "o3-mini", None),
+        ("claude-4-sonnet-20250514-base", "claude-sonnet-4", "base"),
+    ],
+)
+def test_effort_and_thinking_suffixes_are_a_variant_of_the_model(catalog, name, model_id, variant):
+    from transforms.resolve import resolved
+
+    out = resolved(pl.DataFrame({"model_name": [name], "variant": [None]}, schema={"model_name": pl.String, "variant": pl.String}),
+                   catalog.model_index())
+    assert out.select("model_id", "variant").row(0) == (model_id, variant)
+
+
+def test_a_variant_given_by_the_source_is_kept(catalog):
+    from transforms.resolve import resolved
+
+    out = resolved(pl.DataFrame({"model_name": ["o3 (high)"], "variant": ["32k-think"]}), catalog.model_index())
+    assert out.select("model_id", "variant").row(0) == ("o3", "32k-think")

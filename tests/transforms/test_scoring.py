@@ -133,3 +133,28 @@ def test_ranks_are_per_lane():
         {"lane": "provisional", "model_id": "a", "rank": 2},
         {"lane": "verified", "model_id": "a", "rank": 1},
     ]
+
+
+def test_the_best_declared_variant_wins_within_a_source_and_the_rest_is_quarantined():
+    from transforms.scoring import variant_ranks
+    from transforms.snapshot import benchmark_observations
+
+    models = pl.DataFrame({"model_id": ["o3"], "variants": [["high", "medium", "low"]]})
+    bench = benchmarks(("pct", "coding", True, "percent", True))
+    rows = observations(("o3", "pct", 70), ("o3", "pct", 80), ("o3", "pct", 60), ("o3", "pct", 65)).with_columns(
+        pl.Series("variant", ["medium", "high", "low", None]), pl.lit("o3 run").alias("model_name"),
+        pl.lit(None, pl.String).alias("citation"),
+    )
+    kept, superseded = benchmark_observations(rows, bench, variant_ranks(models))
+    assert kept.select("variant", "raw_value").rows() == [("high", 80.0)]
+    assert superseded["rule"].to_list() == ["variant_superseded"] * 3
+
+
+def test_undeclared_variants_rank_after_the_unstated_default():
+    from transforms.scoring import variant_ranks
+
+    models = pl.DataFrame({"model_id": ["m1"], "variants": [[]]}, schema={"model_id": pl.String, "variants": pl.List(pl.String)})
+    obs = observations(("m1", "b", 90), ("m1", "b", 50)).with_columns(pl.Series("variant", ["weird", None]),
+                                                                      pl.col("raw_value").alias("score"))
+    chosen = benchmark_scores(obs, PRIORITY, variant_ranks(models))
+    assert chosen.select("variant", "raw_value").rows() == [(None, 50.0)]
