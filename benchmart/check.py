@@ -21,6 +21,7 @@ class SourceCheck:
     records_read: int = 0
     observations: int = 0  # score, price and runtime rows produced
     quarantined: int = 0  # rows the connector rejected
+    skipped: dict = field(default_factory=dict)  # records left out by design, by reason
     names: int = 0  # distinct model names
     names_matched: int = 0
     catalog_models: int = 0  # distinct catalog models the source names
@@ -62,6 +63,7 @@ def summarize(source_id: str, parsed: Parsed, catalog: Catalog) -> SourceCheck:
         records_read=parsed.records_read,
         observations=parsed.scores.height + parsed.prices.height + parsed.runtime.height,
         quarantined=parsed.rejects.height,
+        skipped=parsed.skipped,
         names=names["model_name"].n_unique(),
         names_matched=names.filter(pl.col("model_id").is_not_null())["model_name"].n_unique(),
         catalog_models=names["model_id"].drop_nulls().n_unique(),

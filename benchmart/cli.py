@@ -200,13 +200,15 @@ def leaderboard(
         table.add_column(col, justify="right", no_wrap=True)
     for r in board.head(top).to_dicts():
         in_out = "N/A" if r["input_usd_per_mtok"] is None else f"{r['input_usd_per_mtok']:.2f}/{r['output_usd_per_mtok']:.2f}"
+        name = r["display_name"] + (f" [{r['variants']}]" if r.get("variants") else "")
         table.add_row(
-            str(r["rank"]) if r["rank"] is not None else "-", r["display_name"], _fmt(r["overall_score"]),
+            str(r["rank"]) if r["rank"] is not None else "-", name, _fmt(r["overall_score"]),
             str(r["categories_covered"]), in_out, _fmt(r["blended_usd_per_mtok"], 2),
             _fmt(r["output_tokens_per_s"], 0), _fmt(r["ttft_s"], 2), _tokens(r["context_window_tokens"]),
         )
     console.print(table)
-    console.print("N/A: no source publishes that figure for the model (never estimated). "
+    console.print("[variant]: the effort/thinking settings behind a model's scores. "
+                  "N/A: no source publishes that figure for the model (never estimated). "
                   "Models need >= 2 categories and >= 30% of the weight to be ranked (`--all` shows the rest).")
 
 
@@ -340,6 +342,9 @@ def sources_check(
         summary.add_row(r.source_id, f"{r.records_read:,}", f"{r.observations:,}", f"{r.quarantined:,}", share,
                         str(r.catalog_models), bench, r.error or "")
     console.print(summary)
+    for r in results:
+        if r.skipped:
+            console.print(f"{r.source_id}: skipped by design: " + ", ".join(f"{k} {v:,}" for k, v in r.skipped.items()))
     for r in results:
         if r.unmatched.height and top:
             table = Table(title=f"{r.source_id}: unmatched names, most frequent first", box=box.SIMPLE_HEAD)

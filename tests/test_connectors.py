@@ -125,3 +125,9 @@ def test_real_litellm_and_models_dev_snapshots_price_gpt_41_mini_at_40_and_160_c
     row = dev.prices.filter((dev.prices["model_name"] == "gpt-4.1-mini") & (dev.prices["provider"] == "openai")).row(0, named=True)
     assert (row["input_usd_per_mtok"], row["output_usd_per_mtok"]) == (0.4, 1.6)
     assert lite.records_read > 4000 and dev.records_read > 1000
+
+
+def test_litellm_says_what_it_skips_by_design():
+    parsed = parse_payload(json.dumps(LITELLM).encode(), source("litellm", "prices"))
+    assert parsed.skipped == {"documentation_stub": 1, "alias_of_stub": 1, "not_a_chat_model": 1}
+    assert parsed.records_read == parsed.prices.height + parsed.rejects.height + sum(parsed.skipped.values())

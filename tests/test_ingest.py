@@ -190,3 +190,9 @@ def test_a_local_directory_lands_as_a_bundle_of_its_files(tmp_path):
     (tmp_path / "data" / "sub" / "a.json").write_text("[]")
     got = fetch(SourceConfig(id="d", kind="scores", format="llm_stats", url=(tmp_path / "data").as_uri())).content
     assert bundle.members(got, "d") == {"sub/a.json": b"[]"}
+
+
+def test_redirect_to_a_file_url_is_refused(serve):
+    url, _ = serve((302, {"Location": "file:///etc/passwd"}, b""))
+    with pytest.raises(SourceError, match="refusing file:// URL"):
+        fetch(src(url), http=session(retries=0))

@@ -28,6 +28,7 @@ class Parsed:
     models: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.MODEL_FACTS))
     rejects: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.QUARANTINE))
     records_read: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # records left out by design, by reason (not errors)
 
     def conformed(self) -> "Parsed":
         return Parsed(
@@ -37,6 +38,7 @@ class Parsed:
             models=schemas.conform(self.models, schemas.MODEL_FACTS, "models"),
             rejects=schemas.conform(self.rejects, schemas.QUARANTINE, "rejects"),
             records_read=self.records_read,
+            skipped=dict(self.skipped),
         )
 
 

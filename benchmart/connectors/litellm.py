@@ -21,11 +21,17 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
     if not isinstance(data, dict):
         raise SourceError(f"source {source.id!r}: LiteLLM price map must be a JSON object of model keys")
     prices, facts, rejects = [], [], []
+    skipped = {"documentation_stub": 0, "alias_of_stub": 0, "not_a_chat_model": 0}
     modes = set(source.options.get("modes", ["chat"]))
     for key, entry in data.items():
-        if key == "sample_spec" or not isinstance(entry, dict) or "alias_of" in entry:
-            continue  # documentation stub and alias pointers carry no prices of their own
+        if key == "sample_spec" or not isinstance(entry, dict):
+            skipped["documentation_stub"] += 1
+            continue
+        if "alias_of" in entry:
+            skipped["alias_of_stub"] += 1  # points at another key that carries the prices
+            continue
         if entry.get("mode") not in modes:
+            skipped["not_a_chat_model"] += 1  # embeddings, images, audio...: `options.modes` widens this
             continue
         inp, out = entry.get("input_cost_per_token"), entry.get("output_cost_per_token")
         if not _is_price(inp) or not _is_price(out):
@@ -62,6 +68,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
         ).with_columns(with_source, open_weights=pl.lit(None, pl.Boolean), release_date=pl.lit(None, pl.Date)),
         rejects=pl.DataFrame(rejects, schema=schemas.QUARANTINE),
         records_read=len(data),
+        skipped={k: v for k, v in skipped.items() if v},
     )
 
 
