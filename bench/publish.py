@@ -27,7 +27,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from warehouse.engine import create_schema, make_engine  # noqa: E402
 from warehouse.publish import publish_snapshot  # noqa: E402
-from warehouse.schema import table  # noqa: E402
 
 DAY = date(2026, 11, 28)
 
@@ -107,7 +106,7 @@ def main() -> None:
 
     t = time.perf_counter()
     frames = {"fct_benchmark_observation": observations(args.models, args.benchmarks), "mart_head_to_head": head_to_head(args.ranked)}
-    print(f"synthetic data: " + ", ".join(f"{k} {v.height:,} rows" for k, v in frames.items()) + f" ({time.perf_counter() - t:.1f} s)")
+    print("synthetic data: " + ", ".join(f"{k} {v.height:,} rows" for k, v in frames.items()) + f" ({time.perf_counter() - t:.1f} s)")
 
     from sqlalchemy.engine import make_url
 

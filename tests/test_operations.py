@@ -3,7 +3,6 @@
 from datetime import date, datetime, timedelta, timezone
 import sqlite3
 
-import polars as pl
 import pytest
 import yaml
 from prefect.client.orchestration import get_client

@@ -17,7 +17,6 @@ from sqlalchemy.exc import OperationalError
 
 from benchmart.errors import WarehouseError
 from warehouse import schema
-from warehouse.engine import is_sqlite
 
 COPY_CHUNK = 8 << 20
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 from transforms import schemas
 
@@ -70,6 +71,23 @@ def known_formats() -> set[str]:
 def parse_payload(payload: bytes, source: SourceConfig) -> Parsed:
     _discover()
     return _REGISTRY[source.format](payload, source).conformed()
+
+
+def load_json(payload: bytes, source: SourceConfig, what: str) -> Any:
+    """Decode a JSON payload; an undecodable one is a source failure naming the source."""
+    try:
+        return json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"source {source.id!r}: {what} is not valid JSON ({exc})") from None
+
+
+def non_negative(value: Any) -> bool:
+    """A real number >= 0 (booleans, strings and None are not)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def positive_int(value: Any) -> int | None:
+    return int(value) if non_negative(value) and value > 0 else None
 
 
 def reject(source_id: str, rule: str, record: Any) -> dict[str, str]:

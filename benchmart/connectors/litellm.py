@@ -1,10 +1,8 @@
 """LiteLLM's model price map: {key: {input_cost_per_token, output_cost_per_token, ...}} in USD per token."""
 
-import json
-
 import polars as pl
 
-from benchmart.connectors import Parsed, connector, reject
+from benchmart.connectors import Parsed, connector, load_json, non_negative, positive_int, reject
 from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 from transforms import schemas
@@ -14,10 +12,7 @@ PER_MILLION = 1_000_000
 
 @connector("litellm")
 def parse(payload: bytes, source: SourceConfig) -> Parsed:
-    try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"source {source.id!r}: LiteLLM price map is not valid JSON ({exc})") from None
+    data = load_json(payload, source, "LiteLLM price map")
     if not isinstance(data, dict):
         raise SourceError(f"source {source.id!r}: LiteLLM price map must be a JSON object of model keys")
     prices, facts, rejects = [], [], []
@@ -34,7 +29,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
             skipped["not_a_chat_model"] += 1  # embeddings, images, audio...: `options.modes` widens this
             continue
         inp, out = entry.get("input_cost_per_token"), entry.get("output_cost_per_token")
-        if not _is_price(inp) or not _is_price(out):
+        if not non_negative(inp) or not non_negative(out):
             rejects.append(reject(source.id, "price_not_a_non_negative_number", {key: {"input": inp, "output": out}}))
             continue
         provider = entry.get("litellm_provider") or key.split("/")[0]
@@ -49,8 +44,8 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
         facts.append(
             {
                 "model_name": key,
-                "context_window_tokens": _int_or_none(entry.get("max_input_tokens")),
-                "max_output_tokens": _int_or_none(entry.get("max_output_tokens")),
+                "context_window_tokens": positive_int(entry.get("max_input_tokens")),
+                "max_output_tokens": positive_int(entry.get("max_output_tokens")),
                 "is_reasoning": entry.get("supports_reasoning") if isinstance(entry.get("supports_reasoning"), bool) else None,
             }
         )
@@ -70,11 +65,3 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
         records_read=len(data),
         skipped={k: v for k, v in skipped.items() if v},
     )
-
-
-def _is_price(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-
-
-def _int_or_none(value) -> int | None:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None

@@ -14,7 +14,7 @@ import re
 
 import polars as pl
 
-from benchmart.connectors import Parsed, bundle, connector, reject
+from benchmart.connectors import Parsed, bundle, connector, non_negative, reject
 from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 from transforms import schemas
@@ -96,16 +96,12 @@ def _offer(row: dict, provider: str, source: SourceConfig, prices: list, runtime
         rejects.append(reject(source.id, "model_missing", row))
         return
     inp, out = row.get("input_cents_per_million_tokens"), row.get("output_cents_per_million_tokens")
-    if _non_negative(inp) and _non_negative(out):
+    if non_negative(inp) and non_negative(out):
         prices.append({"model_name": name, "provider": provider, "input_usd_per_mtok": inp / 100, "output_usd_per_mtok": out / 100})
     elif inp is not None or out is not None:
         rejects.append(reject(source.id, "price_not_a_non_negative_number", row))
     speed, latency = row.get("throughput"), row.get("latency")
-    speed = float(speed) if _non_negative(speed) and speed > 0 else None
-    latency = float(latency) if _non_negative(latency) else None
+    speed = float(speed) if non_negative(speed) and speed > 0 else None
+    latency = float(latency) if non_negative(latency) else None
     if speed is not None or latency is not None:
         runtime.append({"model_name": name, "provider": provider, "output_tokens_per_s": speed, "ttft_s": latency})
-
-
-def _non_negative(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0

@@ -4,12 +4,11 @@ Costs are USD per million tokens; cost 0 is a real zero (a free offer), a missin
 """
 
 from datetime import date
-import json
 import re
 
 import polars as pl
 
-from benchmart.connectors import Parsed, connector, reject
+from benchmart.connectors import Parsed, connector, load_json, non_negative, positive_int, reject
 from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 from transforms import schemas
@@ -19,10 +18,7 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 @connector("models_dev")
 def parse(payload: bytes, source: SourceConfig) -> Parsed:
-    try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"source {source.id!r}: models.dev payload is not valid JSON ({exc})") from None
+    data = load_json(payload, source, "models.dev payload")
     if not isinstance(data, dict):
         raise SourceError(f"source {source.id!r}: models.dev payload must be an object of providers")
     prices, facts, rejects, read = [], [], [], 0
@@ -43,8 +39,8 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
             facts.append(
                 {
                     "model_name": model_id,
-                    "context_window_tokens": _positive_int(limit.get("context")),
-                    "max_output_tokens": _positive_int(limit.get("output")),
+                    "context_window_tokens": positive_int(limit.get("context")),
+                    "max_output_tokens": positive_int(limit.get("output")),
                     "is_reasoning": model.get("reasoning") if isinstance(model.get("reasoning"), bool) else None,
                     "open_weights": model.get("open_weights") if isinstance(model.get("open_weights"), bool) else None,
                     "release_date": released,
@@ -54,7 +50,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
             if cost is None:
                 continue  # unknown price: no row, never a zero
             inp, out = (cost.get("input"), cost.get("output")) if isinstance(cost, dict) else (None, None)
-            if not (_non_negative(inp) and _non_negative(out)):
+            if not (non_negative(inp) and non_negative(out)):
                 rejects.append(reject(source.id, "price_not_a_non_negative_number", {model_id: cost}))
                 continue
             prices.append(
@@ -83,11 +79,3 @@ def _release_date(value) -> tuple[date | None, bool]:
         return date(year, month, day), False
     except ValueError:
         return None, True
-
-
-def _non_negative(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-
-
-def _positive_int(value) -> int | None:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None

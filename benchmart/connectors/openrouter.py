@@ -4,11 +4,9 @@ Prices are strings in USD per token; "-1" means variable (unknown: no price row,
 "0" is a real zero (a free offer). Ids are `vendor/slug`, with `:free` / `:thinking` offers.
 """
 
-import json
-
 import polars as pl
 
-from benchmart.connectors import Parsed, connector, reject
+from benchmart.connectors import Parsed, connector, load_json, positive_int, reject
 from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 from transforms import schemas
@@ -16,10 +14,7 @@ from transforms import schemas
 
 @connector("openrouter")
 def parse(payload: bytes, source: SourceConfig) -> Parsed:
-    try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"source {source.id!r}: OpenRouter payload is not valid JSON ({exc})") from None
+    data = load_json(payload, source, "OpenRouter payload")
     models = data.get("data") if isinstance(data, dict) else None
     if not isinstance(models, list):
         raise SourceError(f"source {source.id!r}: expected {{'data': [...]}} from the OpenRouter models API")
@@ -42,8 +37,8 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
         params = m.get("supported_parameters") or []
         facts.append({
             "model_name": slug,
-            "context_window_tokens": _positive(m.get("context_length")),
-            "max_output_tokens": _positive(top.get("max_completion_tokens")),
+            "context_window_tokens": positive_int(m.get("context_length")),
+            "max_output_tokens": positive_int(top.get("max_completion_tokens")),
             "is_reasoning": True if "reasoning" in params or "include_reasoning" in params else None,
         })
     sid = pl.lit(source.id).alias("source_id")
@@ -67,7 +62,3 @@ def _per_million(value) -> float | str | None:
     if number == -1:
         return "variable"
     return round(number * 1_000_000, 6) if number >= 0 else None
-
-
-def _positive(value) -> int | None:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None

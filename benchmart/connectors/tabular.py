@@ -14,11 +14,10 @@ Fields per source kind (left: canonical name, right: default column name):
 """
 
 import io
-import json
 
 import polars as pl
 
-from benchmart.connectors import Parsed, bundle, connector
+from benchmart.connectors import Parsed, bundle, connector, load_json
 from benchmart.errors import SourceError
 from benchmart.sources import SourceConfig
 from transforms import schemas
@@ -61,10 +60,7 @@ def _member(payload: bytes, source: SourceConfig) -> bytes:
 @connector("json")
 def parse_json(payload: bytes, source: SourceConfig) -> Parsed:
     payload = _member(payload, source)
-    try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"source {source.id!r}: not valid JSON ({exc})") from None
+    data = load_json(payload, source, "payload")
     records = data.get(source.options.get("records_key", "data")) if isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SourceError(f"source {source.id!r}: expected a JSON list of objects (or options.records_key)")
