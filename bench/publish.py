@@ -40,6 +40,7 @@ def observations(n_models: int, n_bench: int) -> pl.DataFrame:
         "source_id": pl.repeat("synthetic", n, eager=True),
         "model_id": pl.Series(np.repeat([f"model-{i:05d}" for i in range(n_models)], n_bench)),
         "benchmark_id": pl.Series(np.tile([f"bench-{j:03d}" for j in range(n_bench)], n_models)),
+        "variant": pl.repeat(None, n, dtype=pl.String, eager=True),
         "raw_value": raw,
         "unit": pl.repeat(None, n, dtype=pl.String, eager=True),
         "score": raw,
