@@ -22,7 +22,7 @@ from benchmart.landing import LandingZone
 from benchmart.settings import Settings
 from benchmart.sources import load_sources
 from flows.nightly import as_date, settings_for
-from flows.snapshot import run_snapshot
+from flows.snapshot import failure_message, run_snapshot
 from warehouse.engine import create_schema, make_engine
 
 FLOW_NAME = "benchmart-backfill"
@@ -82,7 +82,7 @@ def backfill(
             if state.is_completed():
                 row = future.result()
             else:
-                row = {"snapshot_date": day.isoformat(), "status": "failed", "error": _error(future)}
+                row = {"snapshot_date": day.isoformat(), "status": "failed", "error": failure_message(future)}
                 log.error("backfill %s failed: %s", day, row["error"])
             summary.append(row)
             advance(f"{day} {row['status']}")
@@ -93,14 +93,6 @@ def backfill(
     if failed:
         raise BackfillFailed(f"{len(failed)} of {len(summary)} dates failed: " + ", ".join(r["snapshot_date"] for r in failed), summary)
     return summary
-
-
-def _error(future) -> str:
-    try:
-        future.result()
-    except Exception as exc:  # noqa: BLE001 - report the date's error, keep the others going
-        return str(exc) if isinstance(exc, BenchmartError) else f"{type(exc).__name__}: {exc}"
-    return "unknown error"
 
 
 class _progress:

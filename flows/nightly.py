@@ -10,13 +10,12 @@ from prefect.runtime import flow_run
 
 from benchmart import stages
 from benchmart.catalog import load_catalog
-from benchmart.errors import BenchmartError
 from benchmart.fetch import session
 from benchmart.landing import LandingZone
 from benchmart.report import RunResult
 from benchmart.settings import Settings
 from benchmart.sources import SourceConfig, load_sources
-from flows.snapshot import run_snapshot
+from flows.snapshot import failure_message, run_snapshot
 
 FLOW_NAME = "benchmart-nightly"
 
@@ -64,12 +63,7 @@ def _read_or_fall_back(source: SourceConfig, future, landing: Path) -> stages.So
     state = future.wait() or future.state
     if state.is_completed():
         return future.result()
-    try:
-        future.result()
-    except BenchmartError as exc:
-        error = str(exc)
-    except Exception as exc:  # noqa: BLE001 - the task's failure is reported, then handled as configured
-        error = f"{type(exc).__name__}: {exc}"
+    error = failure_message(future)
     get_run_logger().warning("source %s failed after retries: %s", source.id, error)
     return stages.fall_back(source, LandingZone(landing), error)
 

@@ -66,6 +66,17 @@ def publish(engine_url: str, snapshot_date: date, built: stages.Built, dims: dic
         engine.dispose()
 
 
+def failure_message(future) -> str:
+    """Why a Prefect future's task failed, in one line (a benchmart error as written, others with their type)."""
+    try:
+        future.result()
+    except BenchmartError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported by the caller, which decides what failure means
+        return f"{type(exc).__name__}: {exc}"
+    return "unknown error"
+
+
 def _as_task(t, *args):
     return t(*args)
 
