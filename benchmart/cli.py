@@ -155,12 +155,16 @@ def backfill(
 def serve(
     cron: Annotated[str, typer.Option("--cron", help="When the nightly run starts (cron, in --timezone).")] = "0 3 * * *",
     timezone: Annotated[str, typer.Option("--timezone", help="Time zone of --cron.")] = "UTC",
+    warehouse: WarehouseOpt = None,
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="Sources file (default: ./sources.yaml).")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Landing zone and SQLite directory (default: ./data).")] = None,
 ) -> None:
     """Serve the nightly deployment (cron schedule, one run at a time) and the backfill deployment from this process."""
     from flows.deploy import serve_deployments
 
+    params = {k: str(v) for k, v in {"warehouse_url": warehouse, "sources_file": sources, "data_dir": data_dir}.items() if v}
     console.print(f"serving benchmart-nightly/nightly on '{cron}' ({timezone}) and benchmart-backfill/backfill; Ctrl-C stops")
-    serve_deployments(cron, timezone)
+    serve_deployments(cron, timezone, params)
 
 
 def _safe_url(url: str) -> str:

@@ -56,15 +56,21 @@ def days_between(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-@flow(name=FLOW_NAME, flow_run_name="backfill-{start}-to-{end}", task_runner=ThreadPoolTaskRunner(max_workers=4))
+@flow(name=FLOW_NAME, flow_run_name="backfill-{start}-to-{end}")
 def backfill(
     start: date,
     end: date,
+    workers: int = 4,
+    runner: str = "threads",
+    dask_address: str | None = None,
     warehouse_url: str | None = None,
     sources_file: str | None = None,
     data_dir: str | None = None,
 ) -> list[dict]:
-    """Rebuild and publish every snapshot from `start` to `end` (inclusive)."""
+    """Rebuild and publish every snapshot from `start` to `end` (inclusive), `workers` dates at a time
+    on the chosen task runner (threads, processes, or a Dask cluster)."""
+    if workers < 1:
+        raise ConfigError("workers must be at least 1")
     log = get_run_logger()
     settings = settings_for(warehouse_url, sources_file, data_dir)
     load_sources(settings.sources_file)  # fail fast on a bad sources file, before any date runs
@@ -73,9 +79,9 @@ def backfill(
     engine.dispose()
     days = days_between(as_date(start), as_date(end))
     parent = str(flow_run.id or uuid.uuid4())
-    futures = {snapshot_for_date.submit(d, settings, parent): d for d in days}
     summary = []
-    with _progress(len(days)) as advance:
+    with task_runner(runner, workers, dask_address) as pool, _progress(len(days)) as advance:
+        futures = {pool.submit(snapshot_for_date, {"day": d, "settings": settings, "parent_run": parent}): d for d in days}
         for future in as_completed(list(futures)):
             day = futures[future]
             state = future.wait() or future.state
@@ -139,7 +145,5 @@ def task_runner(kind: str = "threads", workers: int = 4, dask_address: str | Non
 
 
 def run_backfill(start: date, end: date, workers: int = 4, runner: str = "threads", dask_address: str | None = None, **params) -> list[dict]:
-    """Run the backfill flow with a chosen task runner and worker count."""
-    if workers < 1:
-        raise ConfigError("--workers must be at least 1")
-    return backfill.with_options(task_runner=task_runner(runner, workers, dask_address))(start=start, end=end, **params)
+    """Run the backfill flow (the CLI's entry point; deployments pass the same parameters)."""
+    return backfill(start=start, end=end, workers=workers, runner=runner, dask_address=dask_address, **params)

@@ -164,3 +164,23 @@ def test_head_to_head_retention_drops_only_old_head_to_head_snapshots(engine):
                          h2h_retention_days=30)
     assert sorted(table_at(engine, "mart_head_to_head")["snapshot_date"].to_list()) == [date(2026, 11, 20), D2]
     assert table_at(engine, "mart_leaderboard").height == 6  # leaderboard history is kept
+
+
+def test_postgresql_publisher_gives_up_after_a_bounded_wait_with_a_clear_message(pg_url):
+    import hashlib
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    engine = make_engine(pg_url, writer=True)
+    create_schema(engine)
+    key = int.from_bytes(hashlib.sha256(f"benchmart:{D2}".encode()).digest()[:8], "big", signed=True)
+    u = make_url(pg_url)
+    with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username, dbname=u.database) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (key,))  # another run is publishing D2
+        with pytest.raises(WarehouseError, match=r"another run is publishing snapshot 2026-11-28; waited 0.3 s"):
+            publish_snapshot(engine, D2, {"mart_leaderboard": board(D2, 2, 80.0)}, {}, lock_wait_s=0.3)
+        other.rollback()
+    publish_snapshot(engine, D2, {"mart_leaderboard": board(D2, 2, 80.0)}, {}, lock_wait_s=0.3)  # free again
+    assert table_at(engine, "mart_leaderboard", D2).height == 2
+    engine.dispose()
