@@ -66,14 +66,17 @@ def publish(engine_url: str, snapshot_date: date, built: stages.Built, dims: dic
         engine.dispose()
 
 
+def describe_error(exc: BaseException) -> str:
+    """One line: a benchmart error as written (it names the input and the fix), others with their type."""
+    return str(exc) if isinstance(exc, BenchmartError) else f"{type(exc).__name__}: {exc}"
+
+
 def failure_message(future) -> str:
-    """Why a Prefect future's task failed, in one line (a benchmart error as written, others with their type)."""
+    """Why a Prefect future's task failed, in one line."""
     try:
         future.result()
-    except BenchmartError as exc:
-        return str(exc)
     except Exception as exc:  # noqa: BLE001 - reported by the caller, which decides what failure means
-        return f"{type(exc).__name__}: {exc}"
+        return describe_error(exc)
     return "unknown error"
 
 
@@ -143,15 +146,11 @@ def run_snapshot(flow_name, day, reads, catalog, sources, settings: Settings, ru
             _artifacts(result, built)
         log.info("published snapshot %s (%s): %s", day, result.status, result.row_counts)
         return result
-    except BenchmartError as exc:
-        result.status = "failed_validation" if isinstance(exc, ValidationFailed) else "failed"
-        _record_failure(result, flow_name, started, stage_s, quarantine, str(exc), settings.publish_wait_s)
-        if artifacts:
-            _artifacts(result, None)
-        raise
     except Exception as exc:
-        result.status = "failed"
-        _record_failure(result, flow_name, started, stage_s, quarantine, f"{type(exc).__name__}: {exc}", settings.publish_wait_s)
+        result.status = "failed_validation" if isinstance(exc, ValidationFailed) else "failed"
+        _record_failure(result, flow_name, started, stage_s, quarantine, describe_error(exc), settings.publish_wait_s)
+        if artifacts and isinstance(exc, BenchmartError):  # an unexpected error may have no summary to show
+            _artifacts(result, None)
         raise
     finally:
         engine.dispose()
@@ -186,15 +185,16 @@ def _payload_rows(reads, landing_dir) -> pl.DataFrame:
 
 
 def _record_failure(result, flow_name, started, stage_s, quarantine, error, wait_s: float) -> None:
+    writer = make_engine(result.warehouse_url, writer=True, busy_timeout_ms=int(wait_s * 1000))
     try:
-        writer = make_engine(result.warehouse_url, writer=True, busy_timeout_ms=int(wait_s * 1000))
         with writer.begin() as conn:
             record_run(conn, result.run_id, flow_name, result.snapshot_date, result.status, started,
                        datetime.now(timezone.utc), {}, result.sources, stage_s,
                        quarantine, result.unmatched.height, error)
-        writer.dispose()
     except Exception as exc:  # noqa: BLE001 - never mask the run's own error with the record's
         get_run_logger().error("could not record the failed run: %s", exc)
+    finally:
+        writer.dispose()
 
 
 def _artifacts(result: RunResult, built) -> None:
