@@ -1,5 +1,6 @@
 """Schema migrations with Alembic: `benchmart warehouse upgrade`, and a check before every run."""
 
+from functools import cache
 from pathlib import Path
 import re
 import threading
@@ -27,7 +28,9 @@ def _config() -> Config:
     return cfg
 
 
+@cache
 def head() -> str:
+    """The newest revision; the scripts ship with the code, so it is read once per process (not per run or date)."""
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
