@@ -7,7 +7,7 @@ BEGIN IMMEDIATE, so a second publisher waits (busy_timeout) and then fails clear
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Date, Engine, TextClause, bindparam, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from benchmart.errors import WarehouseError
@@ -17,6 +17,12 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def dated(sql: str) -> TextClause:
+    """`sql` with its `:d` parameter bound as a DATE, so SQLite (dates stored as text) and PostgreSQL compare alike
+    and the driver never has to guess how to adapt a Python date."""
+    return text(sql).bindparams(bindparam("d", type_=Date))
 
 
 def make_engine(url: str, writer: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:

@@ -11,12 +11,13 @@ import hashlib
 
 
 import polars as pl
-from sqlalchemy import Connection, Date, Engine, bindparam, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from benchmart.errors import WarehouseError
 from warehouse import schema
+from warehouse.engine import dated
 
 COPY_CHUNK = 8 << 20
 
@@ -47,7 +48,7 @@ def publish_snapshot(
                 if conn.dialect.name == "postgresql":
                     swaps.append(_load_partition(conn, name, snapshot_date, facts[name]))
                 else:
-                    conn.execute(text(f"DELETE FROM {name} WHERE snapshot_date = :d").bindparams(bindparam("d", type_=Date)), {"d": snapshot_date})
+                    conn.execute(dated(f"DELETE FROM {name} WHERE snapshot_date = :d"), {"d": snapshot_date})
                     bulk_insert(conn, name, facts[name])
                 counts[name] = facts[name].height
             if h2h_retention_days is not None:
@@ -103,14 +104,13 @@ def prune_head_to_head(conn: Connection, older_than: date) -> int:
     PostgreSQL drops whole partitions; SQLite deletes the rows."""
     removed = 0
     for name in HEAD_TO_HEAD_TABLES:
-        count = text(f"SELECT count(*) FROM {name} WHERE snapshot_date < :d").bindparams(bindparam("d", type_=Date))
-        removed += conn.execute(count, {"d": older_than}).scalar() or 0
+        removed += conn.execute(dated(f"SELECT count(*) FROM {name} WHERE snapshot_date < :d"), {"d": older_than}).scalar() or 0
         if conn.dialect.name == "postgresql":
             for (part,) in conn.execute(text(_PARTITIONS), {"t": name}).fetchall():
                 if part[-8:].isdigit() and part[-8:] < f"{older_than:%Y%m%d}":
                     conn.exec_driver_sql(f"DROP TABLE {part}")
         else:
-            conn.execute(text(f"DELETE FROM {name} WHERE snapshot_date < :d").bindparams(bindparam("d", type_=Date)), {"d": older_than})
+            conn.execute(dated(f"DELETE FROM {name} WHERE snapshot_date < :d"), {"d": older_than})
     return removed
 
 
@@ -186,14 +186,3 @@ def _executemany_sqlite(conn: Connection, name: str, frame: pl.DataFrame) -> Non
     )
     marks = ", ".join("?" for _ in frame.columns)
     conn.exec_driver_sql(f"INSERT INTO {name} ({', '.join(frame.columns)}) VALUES ({marks})", as_text.rows())
-
-
-def read_frame(engine: Engine, sql: str, params: dict | None = None, schema_overrides: dict | None = None) -> pl.DataFrame:
-    """Run a query and return a Polars frame."""
-    with engine.connect() as conn:
-        result = conn.execute(text(sql), params or {})
-        cols = list(result.keys())
-        rows = result.fetchall()
-    return pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None, schema_overrides=schema_overrides)
-
-

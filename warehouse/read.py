@@ -3,11 +3,21 @@
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect, select, text
 
 from benchmart.errors import WarehouseError
 from warehouse import schema
-from warehouse.publish import read_frame
+from warehouse.engine import dated
+
+
+def read_frame(engine: Engine, sql: str, params: dict | None = None) -> pl.DataFrame:
+    """Run a query (a `:d` parameter bound as a DATE) and return a Polars frame."""
+    query = dated(sql) if ":d" in sql else text(sql)
+    with engine.connect() as conn:
+        result = conn.execute(query, params or {})
+        cols = list(result.keys())
+        rows = result.fetchall()
+    return pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None)
 
 
 def require_schema(engine: Engine) -> None:

@@ -4,9 +4,10 @@ from datetime import date, datetime
 import json
 
 import polars as pl
-from sqlalchemy import Connection, Date, Engine, bindparam, text
+from sqlalchemy import Connection, Engine, text
 
 from warehouse import schema
+from warehouse.engine import dated
 from warehouse.publish import bulk_insert, upsert
 
 
@@ -16,10 +17,10 @@ def previous_counts(engine: Engine, before: date) -> dict[str, int]:
     with engine.connect() as conn:
         for name in schema.SNAPSHOT_TABLES:
             row = conn.execute(
-                text(
+                dated(
                     f"SELECT count(*) FROM {name} WHERE snapshot_date = "
                     f"(SELECT max(snapshot_date) FROM {name} WHERE snapshot_date < :d)"
-                ).bindparams(bindparam("d", type_=Date)),
+                ),
                 {"d": before},
             ).one()
             counts[name] = int(row[0])
