@@ -73,8 +73,7 @@ def validate(frame: pl.DataFrame, suite_name: str, parameters: dict[str, Any] | 
         # Most batches pass: a cheap pass/fail run first (about 2x faster), the detailed one only on failure.
         quick = batch.validate(_suite(suite_name), result_format={"result_format": "BOOLEAN_ONLY"}, expectation_parameters=parameters or {})
         if quick.success:
-            checks = [{"suite": suite_name, "rule": (r.expectation_config.meta or {}).get("rule", r.expectation_config.type),
-                       "success": True, "unexpected": 0} for r in quick.results]
+            checks = [{"suite": suite_name, "rule": _rule(r), "success": True, "unexpected": 0} for r in quick.results]
             return Outcome(suite_name, frame.height, frame, schemas.empty(schemas.QUARANTINE), [], checks)
         result = batch.validate(
             _suite(suite_name),
@@ -85,7 +84,7 @@ def validate(frame: pl.DataFrame, suite_name: str, parameters: dict[str, Any] | 
     failures, checks = [], []
     for r in result.results:
         meta = r.expectation_config.meta or {}
-        rule = meta.get("rule", r.expectation_config.type)
+        rule = _rule(r)
         raised = (r.exception_info or {}).get("raised_exception") or any(
             isinstance(v, dict) and v.get("raised_exception") for v in (r.exception_info or {}).values()
         )
@@ -103,15 +102,19 @@ def validate(frame: pl.DataFrame, suite_name: str, parameters: dict[str, Any] | 
         {_ROW: list(bad_rows), "rule": list(bad_rows.values())}, schema={_ROW: pl.UInt32, "rule": pl.String}
     )
     quarantined = numbered.join(flagged, on=_ROW, how="inner")
-    record_cols = [c for c in frame.columns]
     quarantine = quarantined.select(
         (pl.col("source_id") if "source_id" in frame.columns else pl.lit(None, pl.String)).alias("source_id"),
         pl.lit(stage or f"validate:{suite_name}").alias("stage"),
         pl.col("rule"),
-        pl.struct(record_cols).struct.json_encode().alias("record"),
+        pl.struct(frame.columns).struct.json_encode().alias("record"),
     )
     valid = numbered.join(flagged, on=_ROW, how="anti").sort(_ROW).drop(_ROW)
     return Outcome(suite_name, frame.height, valid, quarantine, failures, checks)
+
+
+def _rule(result) -> str:
+    """The rule an expectation stands for (its `meta.rule`), else its type."""
+    return (result.expectation_config.meta or {}).get("rule", result.expectation_config.type)
 
 
 def _describe(result: dict) -> str:

@@ -18,8 +18,14 @@ def variant_ranks(models: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def with_variant_rank(frame: pl.DataFrame, ranks: pl.DataFrame) -> pl.DataFrame:
-    """Add `variant_rank`: declared variants in order, then the unstated default, then undeclared ones."""
+NO_DECLARED_VARIANTS = pl.DataFrame(schema={"model_id": pl.String, "variant": pl.String, "variant_rank": pl.Int64})
+
+
+def with_variant_rank(frame: pl.DataFrame, ranks: pl.DataFrame | None) -> pl.DataFrame:
+    """Add `variant_rank`: declared variants in order, then the unstated default, then undeclared ones.
+
+    `ranks` is `variant_ranks(models)`; None means no model declares variants."""
+    ranks = NO_DECLARED_VARIANTS if ranks is None else ranks
     return frame.join(ranks, on=["model_id", "variant"], how="left").with_columns(
         pl.when(pl.col("variant").is_null())
         .then(UNSTATED_VARIANT_RANK)
@@ -68,7 +74,6 @@ def benchmark_scores(observations: pl.DataFrame, source_priority: pl.DataFrame, 
     """
     if "variant" not in observations.columns:
         observations = observations.with_columns(pl.lit(None, pl.String).alias("variant"))
-    ranks = ranks if ranks is not None else pl.DataFrame(schema={"model_id": pl.String, "variant": pl.String, "variant_rank": pl.Int64})
     return (
         observations.filter(pl.col("provenance") != "generated")
         .join(source_priority.select("source_id", "priority"), on="source_id", how="left")

@@ -49,7 +49,6 @@ def benchmark_observations(
     its verified, then best-declared-variant, then newest, then highest row; the others go to
     quarantine as `variant_superseded` or `duplicate_observation_superseded`, never silently away.
     """
-    ranks = ranks if ranks is not None else pl.DataFrame(schema={"model_id": pl.String, "variant": pl.String, "variant_rank": pl.Int64})
     ranked = (
         normalized_observations(resolved_scores, benchmarks)
         .rename({"model_name": "source_model_name"})
