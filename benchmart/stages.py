@@ -133,7 +133,7 @@ class Inputs:
     facts: pl.DataFrame
     quarantine: pl.DataFrame
     unmatched: pl.DataFrame
-    after_snapshot: int = 0
+    after_snapshot: dict[str, int] = field(default_factory=dict)  # per source: rows dated after the snapshot, left out
 
 
 def resolve_inputs(reads: list[SourceRead], catalog: Catalog, snapshot_date: date) -> Inputs:
@@ -160,7 +160,8 @@ def resolve_inputs(reads: list[SourceRead], catalog: Catalog, snapshot_date: dat
     unmatched = pl.concat(
         [unmatched_names(f, k) for f, k in ((scores, "scores"), (prices, "prices"), (runtime, "runtime"))]
     ).sort(["rows", "source_id", "kind", "name"], descending=[True, False, False, False])
-    return Inputs(matched(scores), matched(prices), matched(runtime), matched(facts), quarantine, unmatched, future.height)
+    later = dict(future.group_by("source_id").len().rows())
+    return Inputs(matched(scores), matched(prices), matched(runtime), matched(facts), quarantine, unmatched, later)
 
 
 # ---------------------------------------------------------------- validate + build

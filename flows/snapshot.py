@@ -111,6 +111,8 @@ def run_snapshot(flow_name, day, reads, catalog, sources, settings: Settings, ru
         t = time.perf_counter()
         inputs = call(resolve_names, reads, catalog, day)
         result.unmatched = inputs.unmatched
+        for summary in result.sources:  # left out of this snapshot by date, so counted rather than silently gone
+            summary["rows_after_snapshot_date"] = inputs.after_snapshot.get(summary["source_id"], 0)
         stage_s["resolve"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()
         built = call(

@@ -1,6 +1,7 @@
 """Operations with Prefect's test harness: backfills, overlapping runs, deployments, run records, artifacts, caching."""
 
 from datetime import date, datetime, timedelta, timezone
+import json
 import sqlite3
 
 import pytest
@@ -69,6 +70,9 @@ def test_a_30_day_backfill_reflects_exactly_the_payloads_of_each_date(history):
         assert got[day] == (23.6 if day.day < 11 else 30.0 if day.day < 21 else 40.0), day
         assert paid[day] == (0.4 if day.day < 16 else 0.2), day
         assert (day in arc) == (day >= date(2026, 10, 15)), day  # a dated row appears from its own date on
+    runs = {r["snapshot_date"]: json.loads(r["sources"]) for r in table_at(engine, "ops_pipeline_run").to_dicts()}
+    later = {d: next(s["rows_after_snapshot_date"] for s in src if s["source_id"] == "benchmart-scores") for d, src in runs.items()}
+    assert later[date(2026, 10, 14)] == 1 and later[date(2026, 10, 15)] == 0  # the left-out row is counted, not lost
     again = run_backfill(START, START + timedelta(days=2), workers=2, warehouse_url=url, sources_file=str(sources), data_dir=str(tmp / "data"))
     assert [r["status"] for r in again] == ["success"] * 3
     assert table_at(engine, "mart_leaderboard", START).height == table_at(engine, "mart_leaderboard", START + timedelta(days=3)).height

@@ -247,7 +247,10 @@ class OpsPipelineRun(SQLModel, table=True):
     started_at: datetime = col("Start (UTC)")
     finished_at: datetime | None = col("End (UTC)")
     row_counts: str | None = text_col("JSON: rows per table published")
-    sources: str | None = text_col("JSON: per source status (fresh, unchanged, stale, missing), payload, records, error")
+    sources: str | None = text_col(
+        "JSON: per source status (fresh, unchanged, stale, missing), payload, records, parse rejects, "
+        "rows dated after the snapshot (left out), error"
+    )
     stages: str | None = text_col("JSON: seconds per stage")
     quarantined: int = col("Rows sent to ops_quarantine", default=0)
     unmatched: int = col("Distinct names that resolved to no catalog entry", default=0)
