@@ -1,5 +1,6 @@
 """Publishing on both engines (SQLite always; PostgreSQL when reachable, else skipped with the reason)."""
 
+from contextlib import contextmanager
 from datetime import date
 import threading
 import time
@@ -54,6 +55,27 @@ def publish(engine, day, n, score, **kw):
     return publish_snapshot(engine, day, {"mart_leaderboard": board(day, n, score)}, {}, **kw)
 
 
+@contextmanager
+def publisher_held_before_commit(engine, day, n, score, on_release=None):
+    """A publish running in another thread, stopped inside its transaction until the block ends."""
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(conn):
+        inside.set()
+        assert release.wait(10)
+        if on_release:
+            on_release()
+
+    writer = threading.Thread(target=publish, args=(engine, day, n, score), kwargs={"before_commit": hold})
+    writer.start()
+    assert inside.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        writer.join(10)
+
+
 def test_publishing_round_trips_values_nulls_and_empty_strings(engine):
     publish(engine, D1, 5, 90.0)
     got = table_at(engine, "mart_leaderboard", D1).sort("model_id")
@@ -85,19 +107,9 @@ def test_a_publish_that_fails_half_way_leaves_the_previous_snapshot(engine):
 
 def test_a_reader_during_publish_sees_the_old_snapshot_then_the_new_one(engine, warehouse_url):
     publish(engine, D2, 4, 80.0)
-    inside, release = threading.Event(), threading.Event()
-
-    def hold(conn):
-        inside.set()
-        assert release.wait(10)
-
-    writer = threading.Thread(target=publish, args=(engine, D2, 7, 60.0), kwargs={"before_commit": hold})
-    writer.start()
-    assert inside.wait(10)
     reader = make_engine(warehouse_url)
-    during = table_at(reader, "mart_leaderboard", D2)
-    release.set()
-    writer.join(10)
+    with publisher_held_before_commit(engine, D2, 7, 60.0):
+        during = table_at(reader, "mart_leaderboard", D2)
     after = table_at(reader, "mart_leaderboard", D2)
     reader.dispose()
     assert (during.height, during["overall_score"].max()) == (4, 80.0)
@@ -105,24 +117,13 @@ def test_a_reader_during_publish_sees_the_old_snapshot_then_the_new_one(engine, 
 
 
 def test_two_publishes_of_one_date_serialize(engine, warehouse_url):
-    inside, release = threading.Event(), threading.Event()
     order: list[str] = []
-
-    def hold(conn):
-        inside.set()
-        assert release.wait(10)
-        order.append("first committed")
-
-    first = threading.Thread(target=publish, args=(engine, D2, 4, 80.0), kwargs={"before_commit": hold})
-    first.start()
-    assert inside.wait(10)
     second_engine = make_engine(warehouse_url, writer=True)
     second = threading.Thread(target=lambda: (publish(second_engine, D2, 6, 50.0), order.append("second committed")))
-    second.start()
-    time.sleep(0.5)
-    assert order == []  # the second waits for the first
-    release.set()
-    first.join(10)
+    with publisher_held_before_commit(engine, D2, 4, 80.0, on_release=lambda: order.append("first committed")):
+        second.start()
+        time.sleep(0.5)
+        assert order == []  # the second waits for the first
     second.join(20)
     second_engine.dispose()
     assert order == ["first committed", "second committed"]
@@ -134,20 +135,10 @@ def test_sqlite_publisher_gives_up_after_a_bounded_wait_with_a_clear_message(tmp
     url = f"sqlite:///{tmp_path / 'w.db'}"
     holder = make_engine(url, writer=True)
     create_schema(holder)
-    inside, release = threading.Event(), threading.Event()
-
-    def hold(conn):
-        inside.set()
-        assert release.wait(10)
-
-    t = threading.Thread(target=publish, args=(holder, D2, 2, 80.0), kwargs={"before_commit": hold})
-    t.start()
-    assert inside.wait(10)
     impatient = make_engine(url, writer=True, busy_timeout_ms=200)
-    with pytest.raises(WarehouseError, match="another run is publishing"):
-        publish(impatient, D2, 3, 70.0)
-    release.set()
-    t.join(10)
+    with publisher_held_before_commit(holder, D2, 2, 80.0):
+        with pytest.raises(WarehouseError, match="another run is publishing"):
+            publish(impatient, D2, 3, 70.0)
 
 
 def _h2h(day: date) -> pl.DataFrame:
