@@ -1,0 +1,66 @@
+"""Safety net: every table the bundled samples publish, compared with the golden CSVs in tests/golden/.
+
+The tables are built by the pipeline's stage functions alone (no Prefect, no HTTP, no database), on the
+bundled samples read through file:// URLs, for a fixed snapshot date and fetch time. A deliberate change
+of published values regenerates the files: `BENCHMART_REGEN_GOLDEN=1 make test PYTEST_ARGS=tests/test_golden.py`
+and the diff of tests/golden/ is reviewed in the same commit.
+"""
+
+from datetime import date, datetime, timezone
+import os
+from pathlib import Path
+
+import polars as pl
+from polars.testing import assert_frame_equal
+import pytest
+
+from benchmart import PROJECT_ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+DAY = date(2026, 11, 28)
+FETCHED_AT = datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc)
+
+
+def bundled_tables(tmp_path: Path) -> dict[str, pl.DataFrame]:
+    """Every published table of the bundled samples' snapshot, keyed by table name."""
+    from benchmart import stages
+    from benchmart.catalog import load_catalog
+    from benchmart.landing import LandingZone
+    from benchmart.sources import load_sources
+    from flows.snapshot import _dimensions
+    from transforms.snapshot import Rules
+
+    catalog = load_catalog(PROJECT_ROOT / "catalog")
+    sources = load_sources(PROJECT_ROOT / "sources.yaml")
+    zone = LandingZone(tmp_path / "landing")
+    reads = [stages.parse(stages.acquire(s, zone, now=FETCHED_AT), zone) for s in sources]
+    inputs = stages.resolve_inputs(reads, catalog, DAY)
+    freshness = pl.DataFrame({"source_id": [r.source.id for r in reads], "status": [r.status for r in reads]})
+    built = stages.build(inputs, catalog, sources, DAY, {}, Rules(), 0.5, freshness)
+    assert not built.failures, built.failures
+    dims = _dimensions(catalog, sources, built)
+    dims["dim_source"] = dims["dim_source"].with_columns(pl.col("url").str.replace(r"^file://.*/samples/", "file://samples/"))
+    tables = {k: v for k, v in built.tables.items() if k != "dim_model"} | dims
+    return dict(sorted(tables.items()))
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory) -> dict[str, pl.DataFrame]:
+    return bundled_tables(tmp_path_factory.mktemp("golden-build"))
+
+
+def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(pl.all(), nulls_last=True)
+
+
+def test_every_published_table_matches_its_golden_csv(tables):
+    if os.environ.get("BENCHMART_REGEN_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        for old in GOLDEN.glob("*.csv"):
+            old.unlink()
+        for name, frame in tables.items():
+            _canonical(frame).write_csv(GOLDEN / f"{name}.csv")
+    assert sorted(p.stem for p in GOLDEN.glob("*.csv")) == sorted(tables), "a table was added or removed"
+    for name, frame in tables.items():
+        expected = pl.read_csv(GOLDEN / f"{name}.csv", schema=frame.schema)
+        assert_frame_equal(_canonical(frame), expected, check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
