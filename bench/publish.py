@@ -25,8 +25,9 @@ import psycopg
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from warehouse.engine import create_schema, make_engine  # noqa: E402
-from warehouse.publish import publish_snapshot  # noqa: E402
+from benchmart.warehouse.engine import make_engine
+from benchmart.warehouse.migrate import ensure_current  # noqa: E402
+from benchmart.warehouse.publish import publish_snapshot  # noqa: E402
 
 DAY = date(2026, 11, 28)
 
@@ -118,12 +119,12 @@ def main() -> None:
         c.execute(f"CREATE SCHEMA {schema}")
     try:
         engine = make_engine(str(u.set(query={"options": f"-csearch_path={schema}"})), writer=True)
-        create_schema(engine)
+        ensure_current(engine)
         print(f"\nPostgreSQL {u.host}:{u.port or 5432}/{u.database}, schema {schema}")
         print(f"{'table':28} {'rows':>10} {'publish-new':>14} {'publish-replace':>16} {'copy-csv':>12} {'copy-rows':>12} {'replace/csv':>12}")
         for name, frame in frames.items():
-            new = timed(lambda: publish_snapshot(engine, DAY, {name: frame}, {}))
-            replace = timed(lambda: publish_snapshot(engine, DAY, {name: frame}, {}))
+            new = timed(lambda: publish_snapshot(engine, DAY, {name: frame}))
+            replace = timed(lambda: publish_snapshot(engine, DAY, {name: frame}))
             csv_s, rows_s = bare_copy(conninfo, schema, name, frame)
             n = frame.height
             print(f"{name:28} {n:>10,} {n / new:>12,.0f}/s {n / replace:>14,.0f}/s {n / csv_s:>10,.0f}/s {n / rows_s:>10,.0f}/s {csv_s / replace:>11.0%}")
@@ -135,11 +136,11 @@ def main() -> None:
     if args.sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             engine = make_engine(f"sqlite:///{tmp}/bench.db", writer=True)
-            create_schema(engine)
+            ensure_current(engine)
             print("\nSQLite (WAL, one executemany per table in one transaction)")
             for name, frame in frames.items():
-                new = timed(lambda: publish_snapshot(engine, DAY, {name: frame}, {}))
-                replace = timed(lambda: publish_snapshot(engine, DAY, {name: frame}, {}))
+                new = timed(lambda: publish_snapshot(engine, DAY, {name: frame}))
+                replace = timed(lambda: publish_snapshot(engine, DAY, {name: frame}))
                 print(f"{name:28} {frame.height:>10,} rows: publish-new {frame.height / new:,.0f}/s, publish-replace {frame.height / replace:,.0f}/s")
             engine.dispose()
 

@@ -1,22 +1,55 @@
-"""One typed settings object; every field can be set from the environment (BENCHMART_*)."""
+"""One typed settings object; every field can be set from the environment (BENCHMART_*).
 
+Rules used in several places (the rank thresholds, the nightly schedule) are defined here once;
+the transforms, the CLI's explanations, the warehouse's column descriptions and the deployments read them.
+"""
+
+from importlib.resources import files
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from benchmart import PROJECT_ROOT
+
+class RankRules(BaseModel):
+    """Evidence a model needs before it gets a rank (DESIGN section 4)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    min_categories: int = Field(default=2, ge=1, description="A model is ranked with at least this many categories...")
+    min_weight_covered: float = Field(default=0.30, ge=0, le=1, description="...and at least this share of the category weight.")
+
+    def describe(self) -> str:
+        return f">= {self.min_categories} categories and >= {self.min_weight_covered:.0%} of the weight"
+
+
+class Schedule(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    cron: str = Field(default="0 3 * * *", description="When the nightly run starts (cron).")
+    timezone: str = Field(default="UTC", description="Time zone of the cron expression.")
+
+
+DEFAULT_RULES = RankRules()
+DEFAULT_SCHEDULE = Schedule()
+
+
+def packaged_catalog() -> Path:
+    """The curated catalog shipped with the package (the repository's catalog/ folder)."""
+    return Path(str(files("benchmart.catalog")))
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BENCHMART_", extra="ignore")
 
-    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Landing zone and SQLite file live here.")
+    data_dir: Path = Field(default=Path("data"), description="Landing zone and SQLite file live here.")
     warehouse_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite under data_dir.")
-    sources_file: Path = Field(default=PROJECT_ROOT / "sources.yaml")
-    catalog_dir: Path = Field(default=PROJECT_ROOT / "catalog")
-    min_categories: int = Field(default=2, ge=1, description="A model is ranked with at least this many categories...")
-    min_weight_covered: float = Field(default=0.30, ge=0, le=1, description="...and at least this share of weight.")
+    sources_file: Path = Field(default=Path("sources.yaml"), description="Which sources to read.")
+    catalog_dir: Path = Field(default_factory=packaged_catalog, description="Curated categories, benchmarks, models.")
+    min_categories: int = RankRules.model_fields["min_categories"]
+    min_weight_covered: float = RankRules.model_fields["min_weight_covered"]
+    nightly_cron: str = Schedule.model_fields["cron"]
+    nightly_timezone: str = Schedule.model_fields["timezone"]
     fetch_retries: int = Field(default=2, ge=0, description="Prefect task retries of a failed fetch.")
     fetch_retry_delay_s: float = Field(default=2.0, ge=0, description="First retry delay; each next one is 4x longer.")
     http_retries: int = Field(default=3, ge=0, description="In-request retries on connection errors, 429 and 5xx.")
@@ -32,6 +65,14 @@ class Settings(BaseSettings):
     @property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
+
+    @property
+    def rank_rules(self) -> RankRules:
+        return RankRules(min_categories=self.min_categories, min_weight_covered=self.min_weight_covered)
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(cron=self.nightly_cron, timezone=self.nightly_timezone)
 
     def resolved_warehouse_url(self) -> str:
         return self.warehouse_url or f"sqlite:///{self.data_dir / 'benchmart.db'}"

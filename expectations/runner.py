@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms import schemas
+from benchmart import contracts
 
 SUITES_DIR = Path(__file__).parent / "suites"
 _ROW = "__row_nr"
@@ -74,7 +74,7 @@ def validate(frame: pl.DataFrame, suite_name: str, parameters: dict[str, Any] | 
         quick = batch.validate(_suite(suite_name), result_format={"result_format": "BOOLEAN_ONLY"}, expectation_parameters=parameters or {})
         if quick.success:
             checks = [{"suite": suite_name, "rule": _rule(r), "success": True, "unexpected": 0} for r in quick.results]
-            return Outcome(suite_name, frame.height, frame, schemas.empty(schemas.QUARANTINE), [], checks)
+            return Outcome(suite_name, frame.height, frame, contracts.empty(contracts.QUARANTINE), [], checks)
         result = batch.validate(
             _suite(suite_name),
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [_ROW]},

@@ -15,15 +15,17 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from benchmart import stages
-from benchmart.catalog import load_catalog
 from benchmart.errors import BenchmartError, ConfigError
-from benchmart.landing import LandingZone
+from benchmart.flows.nightly import as_date, settings_for
+from benchmart.flows.record import failure_message
+from benchmart.flows.snapshot import run_snapshot
+from benchmart.ingest.acquire import as_of
+from benchmart.ingest.catalog import load_catalog
+from benchmart.ingest.landing import LandingZone
+from benchmart.ingest.sources import load_sources
 from benchmart.settings import Settings
-from benchmart.sources import load_sources
-from flows.nightly import as_date, settings_for
-from flows.snapshot import failure_message, run_snapshot
-from warehouse.engine import create_schema, make_engine
+from benchmart.warehouse.engine import make_engine
+from benchmart.warehouse.migrate import ensure_current
 
 FLOW_NAME = "benchmart-backfill"
 RUNNERS = ("threads", "processes", "dask")
@@ -44,9 +46,9 @@ def snapshot_for_date(day: date, settings: Settings, parent_run: str) -> dict:
     catalog = load_catalog(settings.catalog_dir)
     sources = load_sources(settings.sources_file)
     zone = LandingZone(settings.landing_dir)
-    reads = [stages.as_of(s, zone, day) for s in sources]
+    reads = [as_of(s, zone, day) for s in sources]
     run_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{parent_run}/{day}"))
-    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=run_id, as_tasks=False, artifacts=False)
+    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=run_id, as_tasks=False)
     return result.summary()
 
 
@@ -75,7 +77,7 @@ def backfill(
     settings = settings_for(warehouse_url, sources_file, data_dir)
     load_sources(settings.sources_file)  # fail fast on a bad sources file, before any date runs
     engine = make_engine(settings.resolved_warehouse_url())
-    create_schema(engine)  # once, before the dates fan out
+    ensure_current(engine)  # once, before the dates fan out
     engine.dispose()
     days = days_between(as_date(start), as_date(end))
     parent = str(flow_run.id or uuid.uuid4())

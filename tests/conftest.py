@@ -16,8 +16,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 import pytest  # noqa: E402
 
-from benchmart import PROJECT_ROOT  # noqa: E402
-from benchmart.catalog import load_catalog  # noqa: E402
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from benchmart.ingest.catalog import load_catalog  # noqa: E402
 
 SAMPLES = PROJECT_ROOT / "samples"
 SHARED_SOURCES = PROJECT_ROOT.parent / "shared" / "sources"
@@ -147,8 +147,8 @@ def golden(tmp_path_factory, prefect_harness):
     Returns (RunResult, engine, warehouse URL)."""
     from datetime import date
 
-    from flows.nightly import nightly
-    from warehouse.engine import make_engine
+    from benchmart.flows.nightly import nightly
+    from benchmart.warehouse.engine import make_engine
 
     tmp = tmp_path_factory.mktemp("golden")
     url = f"sqlite:///{tmp / 'warehouse.db'}"

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from benchmart import PROJECT_ROOT
+from .conftest import PROJECT_ROOT
 
 
 def test_publish_benchmark_runs_at_a_tiny_size(pg_url):

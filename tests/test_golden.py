@@ -14,8 +14,8 @@ import polars as pl
 from polars.testing import assert_frame_equal
 import pytest
 
-from benchmart import PROJECT_ROOT
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 DAY = date(2026, 11, 28)
 FETCHED_AT = datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc)
@@ -23,24 +23,25 @@ FETCHED_AT = datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc)
 
 def bundled_tables(tmp_path: Path) -> dict[str, pl.DataFrame]:
     """Every published table of the bundled samples' snapshot, keyed by table name."""
-    from benchmart import stages
-    from benchmart.catalog import load_catalog
-    from benchmart.landing import LandingZone
-    from benchmart.sources import load_sources
-    from flows.snapshot import _dimensions
-    from transforms.snapshot import Rules
+    from benchmart.flows.build import validate_and_build
+    from benchmart.ingest import acquire
+    from benchmart.ingest.catalog import load_catalog
+    from benchmart.ingest.landing import LandingZone
+    from benchmart.ingest.sources import load_sources, sources_frame
+    from benchmart.settings import DEFAULT_RULES
+    from benchmart.transforms.resolve import resolve_inputs
 
     catalog = load_catalog(PROJECT_ROOT / "catalog")
     sources = load_sources(PROJECT_ROOT / "sources.yaml")
     zone = LandingZone(tmp_path / "landing")
-    reads = [stages.parse(stages.acquire(s, zone, now=FETCHED_AT), zone) for s in sources]
-    inputs = stages.resolve_inputs(reads, catalog, DAY)
+    reads = [acquire.parse(acquire.acquire(s, zone, now=FETCHED_AT)) for s in sources]
+    p = acquire.combined(reads)
+    inputs = resolve_inputs(p.scores, p.prices, p.runtime, p.models, p.rejects, catalog.model_index(), catalog.benchmark_index(), DAY)
     freshness = pl.DataFrame({"source_id": [r.source.id for r in reads], "status": [r.status for r in reads]})
-    built = stages.build(inputs, catalog, sources, DAY, {}, Rules(), 0.5, freshness)
+    built = validate_and_build(inputs, catalog, sources_frame(sources), DAY, {}, DEFAULT_RULES, 0.5, freshness)
     assert not built.failures, built.failures
-    dims = _dimensions(catalog, sources, built)
-    dims["dim_source"] = dims["dim_source"].with_columns(pl.col("url").str.replace(r"^file://.*/samples/", "file://samples/"))
-    tables = {k: v for k, v in built.tables.items() if k != "dim_model"} | dims
+    tables = dict(built.tables)
+    tables["dim_source"] = tables["dim_source"].with_columns(pl.col("url").str.replace(r"^file://.*/samples/", "file://samples/"))
     return dict(sorted(tables.items()))
 
 

@@ -1,8 +1,12 @@
 """Resolve source names to catalog ids; what resolves to nothing is reported, never dropped."""
 
+from dataclasses import dataclass, field
+from datetime import date
+
 import polars as pl
 
-from transforms.names import resolve_names, split_variant
+from benchmart import contracts
+from benchmart.transforms.names import resolve_names, split_variant
 
 
 def resolved(frame: pl.DataFrame, model_index: pl.DataFrame, benchmark_index: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -78,3 +82,37 @@ def unmatched_names(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
         .agg(pl.len().cast(pl.Int64).alias("rows"))
         .sort(["rows", "source_id", "kind", "name"], descending=[True, False, False, False])
     )
+
+
+@dataclass
+class Inputs:
+    """The resolved inputs of one snapshot: rows with catalog ids, and what was left out (with counts)."""
+
+    scores: pl.DataFrame
+    prices: pl.DataFrame
+    runtime: pl.DataFrame
+    facts: pl.DataFrame
+    quarantine: pl.DataFrame
+    unmatched: pl.DataFrame
+    after_snapshot: dict[str, int] = field(default_factory=dict)  # per source: rows dated after the snapshot, left out
+
+
+def resolve_inputs(
+    scores: pl.DataFrame, prices: pl.DataFrame, runtime: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame,
+    model_index: pl.DataFrame, benchmark_index: pl.DataFrame, snapshot_date: date,
+) -> Inputs:
+    """Resolve names to catalog ids; unresolved rows go to quarantine and the unmatched report.
+
+    Observations dated after the snapshot date are left out (that is how a backfill sees the past)."""
+    future = scores.filter(pl.col("observed_on") > snapshot_date)
+    scores = resolved(scores.filter(pl.col("observed_on").is_null() | (pl.col("observed_on") <= snapshot_date)), model_index, benchmark_index)
+    prices = resolved(prices, model_index)
+    runtime = resolved(runtime, model_index)
+    facts = resolved(facts, model_index)
+    kinds = ((scores, "scores"), (prices, "prices"), (runtime, "runtime"))
+    quarantine = pl.concat([contracts.conform(rejects, contracts.QUARANTINE, "rejects")] + [unmatched_quarantine(f, k) for f, k in kinds])
+    unmatched = pl.concat([unmatched_names(f, k) for f, k in kinds]).sort(
+        ["rows", "source_id", "kind", "name"], descending=[True, False, False, False]
+    )
+    later = dict(future.group_by("source_id").len().rows())
+    return Inputs(matched(scores), matched(prices), matched(runtime), matched(facts), quarantine, unmatched, later)

@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from warehouse import schema
+from benchmart.warehouse import schema
 
 HEADER = """# benchmart warehouse: data dictionary
 

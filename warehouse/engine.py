@@ -15,10 +15,6 @@ from benchmart.errors import WarehouseError
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def dated(sql: str) -> TextClause:
     """`sql` with its `:d` parameter bound as a DATE, so SQLite (dates stored as text) and PostgreSQL compare alike
     and the driver never has to guess how to adapt a Python date."""
@@ -56,10 +52,3 @@ def _sqlite_recipe(engine: Engine, writer: bool, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
-
-
-def create_schema(engine: Engine) -> None:
-    """Bring a new warehouse to the current schema; refuse an out-of-date one (see warehouse.migrate)."""
-    from warehouse.migrate import ensure_current
-
-    ensure_current(engine)

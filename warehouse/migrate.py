@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from benchmart.errors import WarehouseError
+from benchmart.warehouse.engine import make_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _ALEMBIC = threading.Lock()  # alembic keeps its running context in module globals
@@ -41,8 +42,6 @@ def current(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Apply pending migrations in one transaction; returns (before, after)."""
-    from warehouse.engine import make_engine
-
     writer = make_engine(engine.url.render_as_string(hide_password=False), writer=True)
     try:
         with _ALEMBIC:

@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from benchmart.errors import WarehouseError
-from warehouse import schema
-from warehouse.engine import dated
+from benchmart.warehouse import schema
+from benchmart.warehouse.engine import dated
 
 COPY_CHUNK = 8 << 20
 
@@ -25,13 +25,12 @@ COPY_CHUNK = 8 << 20
 def publish_snapshot(
     engine: Engine,
     snapshot_date: date,
-    facts: dict[str, pl.DataFrame],
-    dimensions: dict[str, pl.DataFrame],
+    tables: dict[str, pl.DataFrame],
     before_commit: Callable[[Connection], None] | None = None,
     h2h_retention_days: int | None = None,
     lock_wait_s: float = 60.0,
 ) -> dict[str, int]:
-    """Replace `snapshot_date` in every table of `facts`; upsert `dimensions`. Returns rows per table.
+    """Replace `snapshot_date` in every snapshot table of `tables`; upsert the others (dimensions). Returns rows per table.
 
     `before_commit` runs inside the transaction last (the run record goes there; tests inject failures).
     `h2h_retention_days` drops head-to-head snapshots older than that many days before this one.
@@ -39,18 +38,19 @@ def publish_snapshot(
     try:
         with engine.begin() as conn:
             _lock_snapshot(conn, snapshot_date, lock_wait_s)
-            for name, frame in dimensions.items():
-                upsert(conn, name, frame)
+            for name, frame in tables.items():
+                if name not in schema.SNAPSHOT_TABLES:
+                    upsert(conn, name, frame)
             counts, swaps = {}, []
             for name in schema.SNAPSHOT_TABLES:
-                if name not in facts:
+                if name not in tables:
                     continue
                 if conn.dialect.name == "postgresql":
-                    swaps.append(_load_partition(conn, name, snapshot_date, facts[name]))
+                    swaps.append(_load_partition(conn, name, snapshot_date, tables[name]))
                 else:
                     conn.execute(dated(f"DELETE FROM {name} WHERE snapshot_date = :d"), {"d": snapshot_date})
-                    bulk_insert(conn, name, facts[name])
-                counts[name] = facts[name].height
+                    bulk_insert(conn, name, tables[name])
+                counts[name] = tables[name].height
             if h2h_retention_days is not None:
                 prune_head_to_head(conn, snapshot_date - timedelta(days=h2h_retention_days))
             if before_commit is not None:

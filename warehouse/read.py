@@ -6,8 +6,8 @@ import polars as pl
 from sqlalchemy import Engine, inspect, select, text
 
 from benchmart.errors import WarehouseError
-from warehouse import schema
-from warehouse.engine import dated
+from benchmart.warehouse import schema
+from benchmart.warehouse.engine import dated
 
 
 def read_frame(engine: Engine, sql: str, params: dict | None = None) -> pl.DataFrame:

@@ -6,9 +6,9 @@ import json
 import polars as pl
 from sqlalchemy import Connection, Engine, text
 
-from warehouse import schema
-from warehouse.engine import dated
-from warehouse.publish import bulk_insert, upsert
+from benchmart.warehouse import schema
+from benchmart.warehouse.engine import dated
+from benchmart.warehouse.publish import bulk_insert, upsert
 
 
 def previous_counts(engine: Engine, before: date) -> dict[str, int]:

@@ -10,6 +10,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
+from benchmart.settings import DEFAULT_RULES
+
 
 def key(description: str, **kw):
     return Field(primary_key=True, description=description, **kw)
@@ -169,7 +171,7 @@ class MartLeaderboard(SQLModel, table=True):
     model_id: str = key(MODEL)
     overall_score: float = col("Weighted mean of category scores over the categories the model has, 0..100")
     rank: int | None = col("1 = best; ties share the lower rank; NULL when not ranked")
-    is_ranked: bool = col("Enough breadth: >= 2 categories and >= 0.30 of the weight (configurable)")
+    is_ranked: bool = col(f"Enough breadth: {DEFAULT_RULES.describe()} (configurable: BENCHMART_MIN_CATEGORIES, BENCHMART_MIN_WEIGHT_COVERED)")
     categories_covered: int = col("Categories with a score")
     weight_covered: float = col("Sum of the weights of those categories, 0..1")
     input_usd_per_mtok: float | None = col(USD_IN + " (preferred offer); NULL: no source has it")
@@ -280,7 +282,6 @@ SNAPSHOT_TABLES = [
     "mart_head_to_head",
     "mart_head_to_head_category",
 ]
-DIMENSIONS = ["dim_category", "dim_benchmark", "dim_model", "dim_source"]
 
 VIEWS = {
     "v_leaderboard_latest": (

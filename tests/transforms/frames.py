@@ -22,7 +22,7 @@ def benchmarks(*rows: tuple) -> pl.DataFrame:
         ],
         schema={"benchmark_id": pl.String, "display_name": pl.String, "category_id": pl.String, "is_weighted": pl.Boolean,
                 "scale": pl.String, "higher_is_better": pl.Boolean, "scale_min": pl.Float64, "scale_max": pl.Float64},
-    )
+    ).with_columns(pl.lit("1").alias("version"), pl.lit("current").alias("freshness"))
 
 
 def observations(*rows: tuple) -> pl.DataFrame:
@@ -40,7 +40,13 @@ def observations(*rows: tuple) -> pl.DataFrame:
         ],
         schema={"model_id": pl.String, "benchmark_id": pl.String, "raw_value": pl.Float64, "provenance": pl.String,
                 "source_id": pl.String, "observed_on": pl.Date, "unit": pl.String},
-    )
+    ).with_columns(pl.lit(None, pl.String).alias("variant"), pl.lit(None, pl.String).alias("citation"),
+                   pl.col("model_id").alias("model_name"))
+
+
+def chosen(obs: pl.DataFrame) -> pl.DataFrame:
+    """Observations as fct_benchmark_observation rows (the raw value as the score)."""
+    return obs.rename({"model_name": "source_model_name"}).with_columns(pl.col("raw_value").alias("score"))
 
 
 def scored(*rows: tuple) -> pl.DataFrame:

@@ -1,7 +1,7 @@
 import polars as pl
 import pytest
 
-from transforms.names import normalized_key, resolve_names
+from benchmart.transforms.names import normalized_key, resolve_names
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_resolution_keeps_row_order_and_nulls(catalog):
     ],
 )
 def test_effort_and_thinking_suffixes_are_a_variant_of_the_model(catalog, name, model_id, variant):
-    from transforms.resolve import resolved
+    from benchmart.transforms.resolve import resolved
 
     out = resolved(pl.DataFrame({"model_name": [name], "variant": [None]}, schema={"model_name": pl.String, "variant": pl.String}),
                    catalog.model_index())
@@ -79,7 +79,7 @@ def test_effort_and_thinking_suffixes_are_a_variant_of_the_model(catalog, name, 
 
 
 def test_a_variant_given_by_the_source_is_kept(catalog):
-    from transforms.resolve import resolved
+    from benchmart.transforms.resolve import resolved
 
     out = resolved(pl.DataFrame({"model_name": ["o3 (high)"], "variant": ["32k-think"]}), catalog.model_index())
     assert out.select("model_id", "variant").row(0) == ("o3", "32k-think")

@@ -3,8 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import warehouse.schema  # noqa: F401 - registers the tables on SQLModel.metadata
-from warehouse.migrate import is_partition
+import benchmart.warehouse.schema  # noqa: F401 - registers the tables on SQLModel.metadata
+from benchmart.warehouse.migrate import is_partition
 
 config = context.config
 
@@ -12,7 +12,7 @@ config = context.config
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from warehouse.engine import make_engine
+        from benchmart.warehouse.engine import make_engine
 
         engine = make_engine(config.get_main_option("sqlalchemy.url"), writer=True)
         with engine.connect() as connection:

@@ -1,0 +1,31 @@
+"""The `benchmart` command line. One module per command group; shared options and rendering in common.py.
+
+Heavy imports (Prefect, Great Expectations, the warehouse) happen inside the commands that need them.
+"""
+
+import os
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+import typer  # noqa: E402
+
+from benchmart.cli import boards, pipeline, sources, warehouse  # noqa: E402
+
+app = typer.Typer(help="benchmart: LLM benchmark results, prices and runtime -> leaderboards and head-to-heads.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+for command in (pipeline.run, pipeline.backfill, pipeline.serve, pipeline.deploy, boards.leaderboard, boards.compare, boards.models):
+    app.command()(command)
+
+sources_app = typer.Typer(help="Sources: check what each one yields and which names it uses.", no_args_is_help=True)
+sources_app.command("check")(sources.check)
+app.add_typer(sources_app, name="sources")
+
+warehouse_app = typer.Typer(help="Warehouse operations: migrations, data dictionary, retention.", no_args_is_help=True)
+for command in (warehouse.upgrade, warehouse.docs, warehouse.prune):
+    warehouse_app.command()(command)
+app.add_typer(warehouse_app, name="warehouse")
+
+
+def main() -> None:  # pragma: no cover
+    app()

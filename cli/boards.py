@@ -1,0 +1,147 @@
+"""Commands that read the warehouse: leaderboard, compare, models."""
+
+from typing import Annotated, Optional
+
+import polars as pl
+from rich import box
+from rich.table import Table
+import typer
+
+from benchmart.cli.common import DateOpt, LaneOpt, WarehouseOpt, check_lane, console, engine, fail, fmt, parse_date, tokens, yes
+from benchmart.errors import BenchmartError
+from benchmart.settings import Settings
+
+
+def leaderboard(
+    lane: LaneOpt = "provisional",
+    category: Annotated[Optional[str], typer.Option("--category", help="Rank within one category, e.g. coding.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many rows.")] = 15,
+    date_: DateOpt = None,
+    warehouse: WarehouseOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include unranked models.")] = False,
+) -> None:
+    """Print the leaderboard of a snapshot."""
+    from benchmart.warehouse import read
+
+    lane, day = check_lane(lane), parse_date(date_)
+    try:
+        wh = engine(warehouse)
+        snap = read.snapshot_or_latest(wh, day)
+        if category:
+            _category_board(wh, snap, lane, category, top)
+            return
+        board = read.leaderboard(wh, snap, lane)
+    except BenchmartError as exc:
+        fail(exc)
+    if not all_:
+        board = board.filter(pl.col("is_ranked").cast(pl.Boolean))
+    table = Table(title=f"benchmart leaderboard - {lane} lane, snapshot {snap}", box=box.SIMPLE_HEAD, padding=(0, 1))
+    table.add_column("#", justify="right", no_wrap=True, min_width=2)
+    table.add_column("Model", no_wrap=True, min_width=12)
+    for col in ("Score", "Cats", "In/Out $/M", "Blend $/M", "Tok/s", "TTFT s", "Context"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for r in board.head(top).to_dicts():
+        in_out = "N/A" if r["input_usd_per_mtok"] is None else f"{r['input_usd_per_mtok']:.2f}/{r['output_usd_per_mtok']:.2f}"
+        name = r["display_name"] + (f" [{r['variants']}]" if r.get("variants") else "")
+        table.add_row(
+            str(r["rank"]) if r["rank"] is not None else "-", name, fmt(r["overall_score"]),
+            str(r["categories_covered"]), in_out, fmt(r["blended_usd_per_mtok"], 2),
+            fmt(r["output_tokens_per_s"], 0), fmt(r["ttft_s"], 2), tokens(r["context_window_tokens"]),
+        )
+    console.print(table)
+    console.print("[variant]: the effort/thinking settings behind a model's scores. "
+                  "N/A: no source publishes that figure for the model (never estimated). "
+                  f"Models need {Settings().rank_rules.describe()} to be ranked (`--all` shows the rest).")
+
+
+def _category_board(wh, snap, lane, category, top) -> None:
+    from benchmart.ingest.catalog import load_catalog
+    from benchmart.warehouse import read
+
+    known = load_catalog(Settings().catalog_dir).categories_frame()
+    if category not in known["category_id"].to_list():
+        raise BenchmartError(f"unknown category {category!r}; known: {', '.join(known['category_id'].to_list())}")
+    rows = read.category_board(wh, snap, lane, category)
+    table = Table(title=f"{category} - {lane} lane, snapshot {snap}")
+    for col in ("#", "Model", "Score", "Benchmarks", "Coverage"):
+        table.add_column(col, justify="left" if col == "Model" else "right")
+    for i, r in enumerate(rows.head(top).to_dicts(), 1):
+        table.add_row(str(i), r["display_name"], fmt(r["score"]), str(r["n_benchmarks"]), f"{r['coverage']:.0%}")
+    console.print(table)
+
+
+def compare(
+    first: Annotated[str, typer.Argument(help="A model name or any alias, e.g. \"Gemma 4 12B\".")],
+    second: Annotated[str, typer.Argument(help="The other model.")],
+    lane: LaneOpt = "provisional",
+    date_: DateOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Head-to-head of two models: scores per shared category, biggest swing, price, speed, verdict."""
+    from benchmart.ingest.catalog import load_catalog
+    from benchmart.cli.compare import compare as build, resolve_model
+    from benchmart.warehouse import read
+
+    lane, day = check_lane(lane), parse_date(date_)
+    try:
+        catalog = load_catalog(Settings().catalog_dir)
+        a, b = resolve_model(catalog, first), resolve_model(catalog, second)
+        if a == b:
+            raise BenchmartError(f"{first!r} and {second!r} are the same model ({a})")
+        wh = engine(warehouse)
+        c = build(wh, catalog, a, b, lane, read.snapshot_or_latest(wh, day))
+    except BenchmartError as exc:
+        fail(exc)
+    _print_comparison(c)
+
+
+def _print_comparison(c) -> None:
+    A, B, p = c.first, c.second, c.pair
+    table = Table(title=f"{A['display_name']} vs {B['display_name']} - {c.lane} lane, snapshot {c.snapshot_date}")
+    table.add_column("")
+    table.add_column(A["display_name"], justify="right")
+    table.add_column(B["display_name"], justify="right")
+    table.add_column("Diff", justify="right")
+    table.add_row("Overall score", fmt(p["overall_a"]), fmt(p["overall_b"]), fmt(p["overall_diff"], prefix="+" if p["overall_diff"] >= 0 else ""))
+    table.add_row("Shared categories", str(p["shared_categories"]), "", "")
+    for r in c.categories.to_dicts():
+        label = f"  {r['category']}" + ("" if r["same_benchmarks"] else " *")
+        table.add_row(label, fmt(r["score_a"]), fmt(r["score_b"]), fmt(r["diff"], prefix="+" if r["diff"] >= 0 else ""))
+    if p["swing_benchmark_id"]:
+        gap = p["swing_a"] - p["swing_b"]
+        table.add_row(f"Biggest swing: {p['swing_benchmark']}", fmt(p["swing_a"]), fmt(p["swing_b"]), fmt(gap, prefix="+" if gap >= 0 else ""))
+    table.add_section()
+    for label, key, digits, prefix, suffix in [
+        ("Input $/M tokens", "input_usd_per_mtok", 2, "$", ""), ("Output $/M tokens", "output_usd_per_mtok", 2, "$", ""),
+        ("Blended $/M (3:1)", "blended_usd_per_mtok", 2, "$", ""), ("Speed (output tok/s)", "output_tokens_per_s", 0, "", ""),
+        ("Latency (s to first token)", "ttft_s", 2, "", " s"),
+    ]:
+        table.add_row(label, fmt(A.get(key), digits, prefix, suffix), fmt(B.get(key), digits, prefix, suffix), "")
+    table.add_row("Context window", tokens(A.get("context_window_tokens")), tokens(B.get("context_window_tokens")), "")
+    table.add_row("Reasoning model", yes(A.get("is_reasoning")), yes(B.get("is_reasoning")), "")
+    console.print(table)
+    if not c.categories.filter(~pl.col("same_benchmarks").cast(pl.Boolean)).is_empty():
+        console.print("* averages over different benchmarks (coverage differs): apples to oranges, compare with care.")
+    console.print(f"[bold]Verdict:[/] {p['verdict']}")
+    if not c.from_mart:
+        console.print("(computed on demand: the pair is not in mart_head_to_head because a model is unranked)")
+
+
+def yes(value) -> str:
+    return "N/A" if value is None else ("yes" if value else "no")
+
+
+def models(warehouse: WarehouseOpt = None) -> None:
+    """List the catalog's models and their aliases."""
+    from benchmart.ingest.catalog import load_catalog
+
+    try:
+        catalog = load_catalog(Settings().catalog_dir)
+    except BenchmartError as exc:
+        fail(exc)
+    table = Table(title="catalog models")
+    for col in ("id", "name", "vendor", "aliases"):
+        table.add_column(col)
+    for m in catalog.models:
+        table.add_row(m.id, m.display_name, m.vendor, ", ".join(m.aliases))
+    console.print(table)

@@ -1,0 +1,83 @@
+"""What every command shares: consoles, options, errors to one line, and number formatting."""
+
+from datetime import date
+from pathlib import Path
+import sys
+from typing import Annotated, Optional
+
+import polars as pl
+from rich.console import Console
+import typer
+
+from benchmart.errors import BenchmartError
+from benchmart.settings import Settings
+
+# Piped output (make run, CI logs) gets a fixed width so tables are never squeezed; a terminal uses its own.
+console = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+
+WarehouseOpt = Annotated[Optional[str], typer.Option("--warehouse", help="SQLAlchemy URL (default: BENCHMART_WAREHOUSE_URL, else SQLite under ./data).")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="Snapshot date YYYY-MM-DD (default: newest).")]
+LaneOpt = Annotated[str, typer.Option("--lane", help="provisional (verified + unverified) or verified.")]
+SourcesOpt = Annotated[Optional[Path], typer.Option("--sources", help="Sources file (default: ./sources.yaml).")]
+DataDirOpt = Annotated[Optional[Path], typer.Option("--data-dir", help="Landing zone and SQLite directory (default: ./data).")]
+
+
+def fail(exc: BenchmartError) -> None:
+    err.print(f"[bold red]error:[/] {exc}")
+    raise typer.Exit(exc.exit_code)
+
+
+def usage_error(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def parse_date(value: str | None, option: str = "--date") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        usage_error(f"{option} {value!r} is not a date (YYYY-MM-DD)")
+
+
+def check_lane(value: str) -> str:
+    if value not in ("provisional", "verified"):
+        usage_error(f"--lane must be provisional or verified, not {value!r}")
+    return value
+
+
+def engine(warehouse: str | None, writer: bool = False):
+    from benchmart.warehouse.engine import make_engine
+
+    return make_engine(warehouse or Settings().resolved_warehouse_url(), writer=writer)
+
+
+def flow_params(warehouse: str | None, sources: Path | None, data_dir: Path | None) -> dict[str, str]:
+    """The flows' optional parameters, as given on the command line."""
+    return {k: str(v) for k, v in {"warehouse_url": warehouse, "sources_file": sources, "data_dir": data_dir}.items() if v}
+
+
+def fmt(value, digits: int = 1, prefix: str = "", suffix: str = "") -> str:
+    if value is None:
+        return "N/A"
+    return f"{prefix}{value:,.{digits}f}{suffix}"
+
+
+def tokens(n) -> str:
+    from benchmart.transforms.text import tokens as tokens_expr
+
+    if n is None:
+        return "N/A"
+    return pl.select(tokens_expr(pl.lit(int(n)))).item()
+
+
+def yes(value) -> str:
+    return "N/A" if value is None else ("yes" if value else "no")
+
+
+def safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

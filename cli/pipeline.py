@@ -1,0 +1,120 @@
+"""Commands that run the pipeline: run (nightly once), backfill, serve and deploy."""
+
+from typing import Annotated, Optional
+
+from rich import box
+from rich.table import Table
+import typer
+
+from benchmart.cli.common import (
+    DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, safe_url,
+)
+from benchmart.errors import BenchmartError
+from benchmart.settings import Settings
+
+EXIT_STALE = 10  # published, but some source was stale or missing: a warning for the scheduler
+
+
+def _quiet_heartbeat():
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
+def run(
+    date_: Annotated[Optional[str], typer.Option("--date", help="Snapshot date (default: today, UTC).")] = None,
+    warehouse: WarehouseOpt = None,
+    sources: SourcesOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Run the nightly flow once: fetch, land, parse, validate, transform, publish."""
+    from benchmart.flows.nightly import nightly
+
+    day = parse_date(date_)
+    try:
+        with _quiet_heartbeat():
+            result = nightly(snapshot_date=day, **flow_params(warehouse, sources, data_dir))
+    except BenchmartError as exc:
+        fail(exc)
+    counts = ", ".join(f"{k} {v:,}" for k, v in result.row_counts.items())
+    console.print(f"[bold green]published[/] snapshot {result.snapshot_date} to {safe_url(result.warehouse_url)}")
+    console.print(f"rows: {counts}; quarantined {result.quarantined:,}; unmatched names {result.unmatched.height:,}")
+    if result.unmatched.height:
+        top = ", ".join(f"{r['name']} ({r['source_id']}, {r['rows']})" for r in result.unmatched.head(5).to_dicts())
+        console.print(f"[yellow]unmatched (see ops_quarantine):[/] {top}")
+    for s in result.stale_sources:
+        console.print(f"[yellow]warning:[/] source {s['source_id']} is {s['status']}: {s.get('error')}")
+    if result.stale_sources:
+        raise typer.Exit(EXIT_STALE)
+
+
+def backfill(
+    start: Annotated[str, typer.Option("--start", help="First date, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Last date, YYYY-MM-DD (inclusive).")],
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Dates built in parallel.")] = 4,
+    runner: Annotated[str, typer.Option("--runner", help="threads, processes, or dask (needs benchmart[dask]).")] = "threads",
+    dask_address: Annotated[Optional[str], typer.Option("--dask-address", help="Scheduler of an existing Dask cluster (runner dask).")] = None,
+    warehouse: WarehouseOpt = None,
+    sources: SourcesOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Rebuild every snapshot from --start to --end from the landing zone (no fetching), dates in parallel."""
+    from benchmart.flows.backfill import BackfillFailed, run_backfill
+
+    first, last = parse_date(start, "--start"), parse_date(end, "--end")
+    failed = False
+    try:
+        with _quiet_heartbeat():
+            summary = run_backfill(first, last, workers=workers, runner=runner, dask_address=dask_address,
+                                   **flow_params(warehouse, sources, data_dir))
+    except BackfillFailed as exc:
+        summary, failed = exc.summary, True
+    except BenchmartError as exc:
+        fail(exc)
+    table = Table(title=f"backfill {first} to {last}", box=box.SIMPLE_HEAD)
+    for col in ("date", "status", "rows", "quarantined", "stale sources / error"):
+        table.add_column(col, justify="right" if col in ("rows", "quarantined") else "left")
+    for r in summary:
+        note = r.get("error") or ", ".join(r.get("stale", []))
+        table.add_row(r["snapshot_date"], r["status"], f"{r.get('rows', 0):,}", f"{r.get('quarantined', 0):,}", note)
+    console.print(table)
+    if failed:
+        err.print(f"[bold red]error:[/] {sum(r['status'].startswith('failed') for r in summary)} date(s) failed; the others were published")
+        raise typer.Exit(7)
+
+
+_SCHEDULE = Settings.model_fields["nightly_cron"].default, Settings.model_fields["nightly_timezone"].default
+
+
+def serve(
+    cron: Annotated[Optional[str], typer.Option("--cron", help=f"When the nightly run starts (default: BENCHMART_NIGHTLY_CRON, else '{_SCHEDULE[0]}').")] = None,
+    timezone: Annotated[Optional[str], typer.Option("--timezone", help=f"Time zone of the cron (default: BENCHMART_NIGHTLY_TIMEZONE, else {_SCHEDULE[1]}).")] = None,
+    warehouse: WarehouseOpt = None,
+    sources: SourcesOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Serve the nightly deployment (cron schedule, one run at a time) and the backfill deployment from this process."""
+    from benchmart.flows.deploy import serve_deployments
+
+    schedule = _schedule(cron, timezone)
+    console.print(f"serving benchmart-nightly/nightly on '{schedule.cron}' ({schedule.timezone}) and benchmart-backfill/backfill; Ctrl-C stops")
+    serve_deployments(schedule, flow_params(warehouse, sources, data_dir))
+
+
+def deploy(
+    pool: Annotated[str, typer.Option("--pool", help="The Prefect process work pool whose worker runs the flows.")],
+    cron: Annotated[Optional[str], typer.Option("--cron", help="Override BENCHMART_NIGHTLY_CRON.")] = None,
+    timezone: Annotated[Optional[str], typer.Option("--timezone", help="Override BENCHMART_NIGHTLY_TIMEZONE.")] = None,
+) -> None:
+    """Register the nightly (scheduled) and backfill deployments with the Prefect server of PREFECT_API_URL."""
+    from benchmart.flows.deploy import register_deployments
+
+    schedule = _schedule(cron, timezone)
+    ids = register_deployments(pool, schedule)
+    console.print(f"registered benchmart-nightly/nightly ('{schedule.cron}', {schedule.timezone}) and benchmart-backfill/backfill "
+                  f"for work pool {pool!r}: {', '.join(ids)}")
+
+
+def _schedule(cron: str | None, timezone: str | None):
+    settings = Settings()
+    return settings.schedule.model_copy(update={k: v for k, v in {"cron": cron, "timezone": timezone}.items() if v})

@@ -1,0 +1,63 @@
+"""Validate and build: resolved inputs -> quarantine bad rows (Great Expectations) -> every table of the
+snapshot (transforms) -> batch checks of the marts. Plain functions; the flows call them as tasks or directly."""
+
+from dataclasses import dataclass, field
+from datetime import date
+import math
+
+import polars as pl
+
+from benchmart.expectations import validate
+from benchmart.ingest.catalog import Catalog
+from benchmart.settings import RankRules
+from benchmart.transforms.fct_benchmark_observation import fct_benchmark_observation
+from benchmart.transforms.preference import variant_ranks
+from benchmart.transforms.resolve import Inputs
+from benchmart.transforms.tables import build_tables
+
+
+@dataclass
+class Built:
+    tables: dict[str, pl.DataFrame]
+    quarantine: pl.DataFrame
+    failures: list[str] = field(default_factory=list)  # batch expectations that failed: nothing may be published
+    checks: list[dict] = field(default_factory=list)
+
+
+def min_rows(previous: dict[str, int], table: str, max_drop: float) -> int:
+    """The fewest rows `table` may have without counting as collapsed versus the previous snapshot."""
+    prev = previous.get(table, 0)
+    return max(1, math.ceil(prev * (1 - max_drop))) if prev else 0
+
+
+def validate_and_build(
+    inputs: Inputs,
+    catalog: Catalog,
+    sources: pl.DataFrame,
+    snapshot_date: date,
+    previous_counts: dict[str, int],
+    rules: RankRules,
+    max_drop: float,
+    freshness: pl.DataFrame,
+) -> Built:
+    """Validate inputs (bad rows to quarantine), build every table, validate the marts (a failure stops the run)."""
+    benchmarks, categories, models = catalog.benchmarks_frame(), catalog.categories_frame(), catalog.models_frame()
+
+    def floor(table: str) -> dict:
+        return {"min_rows": min_rows(previous_counts, table, max_drop)}
+
+    observations, superseded = fct_benchmark_observation(inputs.scores.lazy(), benchmarks.lazy(), sources.lazy(), variant_ranks(models))
+    obs_check = validate(observations.collect(), "fct_benchmark_observation", floor("fct_benchmark_observation"))
+    price_check = validate(inputs.prices, "fct_model_price", floor("fct_model_price"))
+    runtime_check = validate(inputs.runtime, "fct_model_runtime")
+    tables = build_tables(snapshot_date, obs_check.valid, price_check.valid, runtime_check.valid, inputs.facts, models,
+                          categories, benchmarks, sources, freshness, rules)
+    mart_checks = [
+        validate(tables["mart_category_score"], "mart_category_score",
+                 floor("mart_category_score") | {"categories": categories["category_id"].to_list()}),
+        validate(tables["mart_leaderboard"], "mart_leaderboard", floor("mart_leaderboard")),
+        validate(tables["mart_head_to_head"], "mart_head_to_head", floor("mart_head_to_head")),
+    ]
+    outcomes = [obs_check, price_check, runtime_check, *mart_checks]
+    quarantine = pl.concat([inputs.quarantine, superseded.collect(), *(o.quarantine for o in (obs_check, price_check, runtime_check))])
+    return Built(tables, quarantine, [f for o in outcomes for f in o.failures], [c for o in outcomes for c in o.checks])

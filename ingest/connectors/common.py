@@ -1,0 +1,74 @@
+"""What every connector shares: the Parsed result, JSON loading, number checks and quarantine rows."""
+
+from dataclasses import dataclass, field
+import json
+from typing import Any
+
+import polars as pl
+
+from benchmart import contracts
+from benchmart.errors import SourceError
+from benchmart.ingest.config import SourceConfig
+
+
+@dataclass
+class Parsed:
+    """What one payload yields; every frame in its canonical schema."""
+
+    scores: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.SCORES | contracts.SCORES_EXTRA))
+    prices: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.PRICES))
+    runtime: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.RUNTIME))
+    models: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.MODEL_FACTS))
+    rejects: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.QUARANTINE))
+    records_read: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # records left out by design, by reason (not errors)
+
+    def conformed(self) -> "Parsed":
+        return Parsed(
+            scores=contracts.conform(self.scores, contracts.SCORES | contracts.SCORES_EXTRA, "scores"),
+            prices=contracts.conform(self.prices, contracts.PRICES, "prices"),
+            runtime=contracts.conform(self.runtime, contracts.RUNTIME, "runtime"),
+            models=contracts.conform(self.models, contracts.MODEL_FACTS, "models"),
+            rejects=contracts.conform(self.rejects, contracts.QUARANTINE, "rejects"),
+            records_read=self.records_read,
+            skipped=dict(self.skipped),
+        )
+
+
+def load_json(payload: bytes, source: SourceConfig, what: str) -> Any:
+    """Decode a JSON payload; an undecodable one is a source failure naming the source."""
+    try:
+        return json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"source {source.id!r}: {what} is not valid JSON ({exc})") from None
+
+
+def non_negative(value: Any) -> bool:
+    """A real number >= 0 (booleans, strings and None are not)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def positive_int(value: Any) -> int | None:
+    return int(value) if non_negative(value) and value > 0 else None
+
+
+def reject(source_id: str, rule: str, record: Any) -> dict[str, str]:
+    """One quarantine row for a record a connector could not use."""
+    text = record if isinstance(record, str) else json.dumps(record, default=str, sort_keys=True)
+    return {"source_id": source_id, "stage": "parse", "rule": rule, "record": text}
+
+
+def number(text: pl.Expr) -> pl.Expr:
+    """`42.5`, `42.5%`, `1,234.5`, `0.85±0.02` -> float; anything else -> null."""
+    return text.str.replace(r"±.*$", "").str.replace_all(r"[,%\s]", "").cast(pl.Float64, strict=False)
+
+
+def rows_frame(rows: list[dict], schema: dict[str, pl.DataType], source: SourceConfig) -> pl.DataFrame:
+    """A connector's rows in a canonical schema, stamped with the source id."""
+    return pl.DataFrame(rows, schema={k: v for k, v in schema.items() if k != "source_id"}).with_columns(
+        pl.lit(source.id).alias("source_id")
+    )
+
+
+def rejects_frame(rejects: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rejects, schema=contracts.QUARANTINE)

@@ -1,0 +1,103 @@
+"""The llm-stats data tree (JonathanChavezTamales/llm-leaderboard `data/`), as a zip or tar(.gz) of the repo.
+
+- `organizations/<org>/models/<model>/model.json`: release date, open weights (license) -> model facts
+- `organizations/<org>/models/<model>/benchmarks.json`: scores, mostly fractions of 1, mostly
+  self-reported: `is_self_reported` rows are `unverified`, rows `verified_by_llmstats` are `verified`
+- `providers/<provider>/models.json`: prices in US cents per million tokens (-> USD), and the
+  provider's `throughput` (tokens/s) and `latency` (s): the only open runtime figures, and rough.
+A score above 1 is read as a percent; above 100 it is quarantined (unknown scale).
+"""
+
+from datetime import date
+import json
+import re
+
+import polars as pl
+
+from benchmart import contracts
+from benchmart.errors import SourceError
+from benchmart.ingest.config import SourceConfig
+import benchmart.ingest.connectors.bundle as bundle
+from benchmart.ingest.connectors.common import Parsed, non_negative, reject, rejects_frame, rows_frame
+
+_MODEL = re.compile(r"(?:^|/)organizations/[^/]+/models/([^/]+)/(model|benchmarks)\.json$")
+_PROVIDER = re.compile(r"(?:^|/)providers/([^/]+)/models\.json$")
+
+
+def parse(payload: bytes, source: SourceConfig) -> Parsed:
+    files = bundle.members(payload, source.id)
+    scores, prices, runtime, facts, rejects, read = [], [], [], [], [], 0
+    for path in sorted(files):
+        model_match, provider_match = _MODEL.search(path), _PROVIDER.search(path)
+        if not (model_match or provider_match):
+            continue
+        try:
+            data = json.loads(files[path])
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            rejects.append(reject(source.id, "file_not_json", path))
+            continue
+        if model_match and model_match[2] == "model":
+            read += 1
+            facts.append(_facts(data, model_match[1]))
+        elif model_match:
+            for row in data if isinstance(data, list) else []:
+                read += 1
+                scored = _score(row, model_match[1], source)
+                (scores if "raw_value" in scored else rejects).append(scored)
+        else:
+            for row in data if isinstance(data, list) else []:
+                read += 1
+                _offer(row, provider_match[1], source, prices, runtime, rejects)
+    if not read:
+        raise SourceError(f"source {source.id!r}: no llm-stats model or provider files in the archive")
+    return Parsed(
+        scores=rows_frame(scores, contracts.SCORES, source), prices=rows_frame(prices, contracts.PRICES, source),
+        runtime=rows_frame(runtime, contracts.RUNTIME, source), models=rows_frame(facts, contracts.MODEL_FACTS, source),
+        rejects=rejects_frame(rejects), records_read=read,
+    )
+
+
+def _facts(data: dict, folder: str) -> dict:
+    released = str(data.get("release_date") or "")
+    license_id = str(data.get("license_id") or "")
+    return {
+        "model_name": data.get("model_id") or folder,
+        "context_window_tokens": None, "max_output_tokens": None, "is_reasoning": None,
+        "open_weights": None if not license_id else license_id != "proprietary",
+        "release_date": date.fromisoformat(released[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}", released) else None,
+    }
+
+
+def _score(row: dict, folder: str, source: SourceConfig) -> dict:
+    value = row.get("score")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or value > 100:
+        return reject(source.id, "score_scale_unknown", row)
+    verified = row.get("verified_by_llmstats") is True
+    when = str(row.get("updated_at") or row.get("created_at") or "")[:10]
+    return {
+        "model_name": row.get("model_id") or folder,
+        "variant": None,
+        "benchmark_name": row.get("benchmark_name") or row.get("benchmark_id"),
+        "raw_value": float(value),
+        "unit": "fraction" if value <= 1 else "percent",
+        "observed_on": date.fromisoformat(when) if re.match(r"^\d{4}-\d{2}-\d{2}$", when) else None,
+        "citation": row.get("self_reported_source_link") or None,
+        "provenance": "verified" if verified else "unverified",
+    }
+
+
+def _offer(row: dict, provider: str, source: SourceConfig, prices: list, runtime: list, rejects: list) -> None:
+    name = row.get("model_id")
+    if not name:
+        rejects.append(reject(source.id, "model_missing", row))
+        return
+    inp, out = row.get("input_cents_per_million_tokens"), row.get("output_cents_per_million_tokens")
+    if non_negative(inp) and non_negative(out):
+        prices.append({"model_name": name, "provider": provider, "input_usd_per_mtok": inp / 100, "output_usd_per_mtok": out / 100})
+    elif inp is not None or out is not None:
+        rejects.append(reject(source.id, "price_not_a_non_negative_number", row))
+    speed, latency = row.get("throughput"), row.get("latency")
+    speed = float(speed) if non_negative(speed) and speed > 0 else None
+    latency = float(latency) if non_negative(latency) else None
+    if speed is not None or latency is not None:
+        runtime.append({"model_name": name, "provider": provider, "output_tokens_per_s": speed, "ttft_s": latency})

@@ -1,0 +1,177 @@
+"""Generic CSV / JSON connectors configured by column mapping, so a new leaderboard needs configuration only.
+
+    options:
+      columns: {model: Model, benchmark: Benchmark, value: Score, date: Date, citation: Source}
+      benchmark: gpqa-diamond      # constant, when the file holds one benchmark
+      unit: fraction               # constant, when values are fractions of 1
+      date_format: "%Y-%m-%d"
+      zip_member: external_benchmark_terminal_bench.csv   # read one file of a zip/tar payload
+
+Fields per source kind (left: canonical name, right: default column name):
+  scores : model, benchmark, value, [variant, unit, date, citation, provenance]
+  prices : model, input, output, [provider]         (USD per million tokens)
+  runtime: model, output_tokens_per_s, ttft_s, [provider]
+"""
+
+import io
+
+import polars as pl
+
+from benchmart import contracts
+from benchmart.errors import SourceError
+from benchmart.ingest.config import SourceConfig
+import benchmart.ingest.connectors.bundle as bundle
+from benchmart.ingest.connectors.common import Parsed, load_json, number
+
+REQUIRED = {
+    "scores": ("model", "benchmark", "value"),
+    "prices": ("model", "input", "output"),
+    "runtime": ("model",),
+}
+OPTIONAL = {
+    "scores": ("variant", "unit", "date", "citation", "provenance"),
+    "prices": ("provider",),
+    "runtime": ("provider", "output_tokens_per_s", "ttft_s"),
+}
+NUMERIC = {"value", "input", "output", "output_tokens_per_s", "ttft_s"}
+
+
+def parse_csv(payload: bytes, source: SourceConfig) -> Parsed:
+    payload = _member(payload, source)
+    try:
+        text = payload.decode("utf-8-sig")
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
+    except (UnicodeDecodeError, pl.exceptions.PolarsError) as exc:
+        raise SourceError(f"source {source.id!r}: cannot read CSV ({exc})") from None
+    return _parse_table(frame, source)
+
+
+def _member(payload: bytes, source: SourceConfig) -> bytes:
+    wanted = source.options.get("zip_member")
+    if not wanted:
+        return payload
+    files = bundle.members(payload, source.id)
+    hits = [name for name in files if name == wanted or name.endswith("/" + wanted)]
+    if not hits:
+        raise SourceError(f"source {source.id!r}: archive has no member {wanted!r} (has {sorted(files)[:10]}...)")
+    return files[hits[0]]
+
+
+def parse_json(payload: bytes, source: SourceConfig) -> Parsed:
+    payload = _member(payload, source)
+    data = load_json(payload, source, "payload")
+    records = data.get(source.options.get("records_key", "data")) if isinstance(data, dict) else data
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise SourceError(f"source {source.id!r}: expected a JSON list of objects (or options.records_key)")
+    columns = sorted({k for r in records for k in r})
+    frame = pl.DataFrame(
+        [{c: (None if r.get(c) is None else str(r.get(c))) for c in columns} for r in records],
+        schema={c: pl.String for c in columns},
+    )
+    return _parse_table(frame, source)
+
+
+def _parse_table(frame: pl.DataFrame, source: SourceConfig) -> Parsed:
+    kind = source.kind
+    if kind not in REQUIRED:
+        raise SourceError(f"source {source.id!r}: the generic connector reads scores, prices or runtime, not {kind!r}")
+    mapping = {field: field for field in REQUIRED[kind] + OPTIONAL[kind]} | source.options.get("columns", {})
+    constants = {f: source.options[f] for f in ("benchmark", "unit") if f in source.options}
+    missing = [mapping[f] for f in REQUIRED[kind] if f not in constants and mapping[f] not in frame.columns]
+    if missing:
+        raise SourceError(
+            f"source {source.id!r}: columns {missing} not found (have {frame.columns}); fix options.columns"
+        )
+    rows = frame.with_row_index("_row", offset=1).select(
+        "_row",
+        pl.struct(pl.exclude("_row")).struct.json_encode().alias("_record"),
+        *[_field(f, mapping, constants, frame.columns) for f in REQUIRED[kind] + OPTIONAL[kind]],
+    )
+    rows = rows.with_columns(
+        [number(pl.col(f)).alias(f"_{f}_num") for f in NUMERIC if f in rows.columns],
+    )
+    rule = _rule(kind, rows, source)
+    bad = rows.filter(rule.is_not_null())
+    good = rows.filter(rule.is_null())
+    rejects = bad.select(
+        pl.lit(source.id).alias("source_id"), pl.lit("parse").alias("stage"), rule.alias("rule"), pl.col("_record").alias("record")
+    )
+    return Parsed(**{kind: _canonical(kind, good, source)}, rejects=rejects, records_read=frame.height)
+
+
+def _field(name: str, mapping: dict, constants: dict, columns: list[str]) -> pl.Expr:
+    if name in constants:
+        return pl.lit(str(constants[name])).alias(name)
+    if mapping[name] in columns:
+        return pl.col(mapping[name]).str.strip_chars().replace("", None).alias(name)
+    return pl.lit(None, pl.String).alias(name)
+
+
+def _rule(kind: str, rows: pl.DataFrame, source: SourceConfig) -> pl.Expr:
+    """The first rule a row breaks, or null."""
+    checks: list[tuple[pl.Expr, str]] = [(pl.col("model").is_null(), "model_missing")]
+    if kind == "scores":
+        checks += [
+            (pl.col("benchmark").is_null(), "benchmark_missing"),
+            (pl.col("value").is_null(), "value_missing"),
+            (pl.col("_value_num").is_null() | ~pl.col("_value_num").is_finite(), "value_not_a_number"),
+            (pl.col("unit").is_not_null() & ~pl.col("unit").is_in(["percent", "fraction"]), "unit_unknown"),
+            (
+                pl.col("provenance").is_not_null() & ~pl.col("provenance").is_in(list(contracts.PROVENANCES)),
+                "provenance_unknown",
+            ),
+            (pl.col("date").is_not_null() & _date(pl.col("date"), source).is_null(), "date_unreadable"),
+        ]
+    elif kind == "prices":
+        checks += [
+            (pl.col("_input_num").is_null() | pl.col("_output_num").is_null(), "price_not_a_number"),
+            ((pl.col("_input_num") < 0) | (pl.col("_output_num") < 0), "price_negative"),
+        ]
+    else:
+        checks += [
+            (pl.col("_output_tokens_per_s_num").is_null() & pl.col("_ttft_s_num").is_null(), "runtime_missing"),
+            (pl.col("output_tokens_per_s").is_not_null() & pl.col("_output_tokens_per_s_num").is_null(), "speed_not_a_number"),
+            (pl.col("ttft_s").is_not_null() & pl.col("_ttft_s_num").is_null(), "latency_not_a_number"),
+            ((pl.col("_output_tokens_per_s_num") <= 0) | (pl.col("_ttft_s_num") < 0), "runtime_out_of_range"),
+        ]
+    expr = pl.lit(None, pl.String)
+    for condition, name in reversed(checks):
+        expr = pl.when(condition).then(pl.lit(name)).otherwise(expr)
+    return expr
+
+
+def _date(text: pl.Expr, source: SourceConfig) -> pl.Expr:
+    fmt = source.options.get("date_format")
+    return text.str.to_date(fmt, strict=False) if fmt else text.str.to_date(strict=False)
+
+
+def _canonical(kind: str, good: pl.DataFrame, source: SourceConfig) -> pl.DataFrame:
+    sid = pl.lit(source.id).alias("source_id")
+    if kind == "scores":
+        return good.select(
+            sid,
+            pl.col("model").alias("model_name"),
+            pl.col("variant"),
+            pl.col("benchmark").alias("benchmark_name"),
+            pl.col("_value_num").alias("raw_value"),
+            pl.col("unit"),
+            _date(pl.col("date"), source).alias("observed_on"),
+            pl.col("citation"),
+            pl.col("provenance").fill_null(source.provenance),
+        )
+    provider = pl.col("provider").fill_null(source.id).alias("provider")
+    if kind == "prices":
+        return good.select(
+            sid,
+            pl.col("model").alias("model_name"),
+            provider,
+            pl.col("_input_num").alias("input_usd_per_mtok"),
+            pl.col("_output_num").alias("output_usd_per_mtok"),
+        )
+    return good.select(
+        sid,
+        pl.col("model").alias("model_name"),
+        provider,
+        pl.col("_output_tokens_per_s_num").alias("output_tokens_per_s"),
+        pl.col("_ttft_s_num").alias("ttft_s"),
+    )

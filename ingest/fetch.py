@@ -1,0 +1,144 @@
+"""Fetch a source's raw bytes: requests with timeouts, retries with backoff, size cap, ETag."""
+
+from dataclasses import dataclass
+import ipaddress
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from benchmart import __version__
+from benchmart.ingest.connectors import bundle
+from benchmart.errors import SourceError
+from benchmart.ingest.config import SourceConfig
+
+CHUNK = 1 << 16
+MAX_REDIRECTS = 5
+USER_AGENT = f"benchmart/{__version__} (+https://github.com/benchmart)"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    content: bytes | None  # None: 304 Not Modified, reuse the last payload
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
+    """A Session that retries connection errors, 429 and 5xx with exponential backoff and Retry-After."""
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=("GET",),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    s = requests.Session()
+    s.mount("https://", HTTPAdapter(max_retries=retry))
+    s.mount("http://", HTTPAdapter(max_retries=retry))
+    s.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"})
+    return s
+
+
+def fetch(source: SourceConfig, etag: str | None = None, last_modified: str | None = None, http: requests.Session | None = None) -> Fetched:
+    """The source's bytes; a source with `parts` gets every part, bundled as one deterministic zip."""
+    if source.parts:
+        http = http or session()
+        got = {name: fetch(source.model_copy(update={"url": url, "parts": {}}), http=http).content for name, url in source.parts.items()}
+        return Fetched(bundle.pack(got))
+    parts = urlsplit(source.url)
+    if parts.scheme == "file":
+        return _read_file(source)
+    _check_allowed(source, source.url)
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    http = http or session()
+    try:
+        resp = _get_following_allowed_redirects(http, source, headers)
+        with resp:
+            if resp.status_code == 304:
+                return Fetched(None, etag, last_modified)
+            if resp.status_code >= 400:
+                raise SourceError(f"source {source.id!r}: HTTP {resp.status_code} from {resp.url}")
+            ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if ctype in ("text/html", "application/xhtml+xml") and not source.options.get("accept_html"):
+                raise SourceError(
+                    f"source {source.id!r}: {resp.url} answered with an HTML page (Content-Type {ctype}), "
+                    "most likely an error, login or rate-limit page; set options.accept_html if HTML is expected"
+                )
+            declared = resp.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > source.max_bytes:
+                raise SourceError(f"source {source.id!r}: {declared} bytes exceeds max_bytes {source.max_bytes}")
+            body = bytearray()
+            for chunk in resp.iter_content(CHUNK):
+                body += chunk
+                if len(body) > source.max_bytes:
+                    raise SourceError(f"source {source.id!r}: body exceeds max_bytes {source.max_bytes}; raise it in the sources file")
+            return Fetched(bytes(body), resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
+    except requests.RequestException as exc:
+        raise SourceError(f"source {source.id!r}: fetching {source.url} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _get_following_allowed_redirects(http: requests.Session, source: SourceConfig, headers: dict) -> requests.Response:
+    """Follow redirects by hand so every hop is checked before it is requested."""
+    url = source.url
+    for _ in range(MAX_REDIRECTS + 1):
+        _check_allowed(source, url)
+        resp = http.get(url, headers=headers, timeout=(min(10.0, source.timeout_s), source.timeout_s), stream=True, allow_redirects=False)
+        if not resp.is_redirect:
+            return resp
+        resp.close()
+        url = urljoin(url, resp.headers["Location"])
+    raise SourceError(f"source {source.id!r}: more than {MAX_REDIRECTS} redirects from {source.url}")
+
+
+def _read_file(source: SourceConfig) -> Fetched:
+    """A local file; a local directory (e.g. a checkout of a data repository) lands as a deterministic zip."""
+    path = Path(url2pathname(urlsplit(source.url).path))
+    if path.is_dir():
+        files = {str(p.relative_to(path)): p for p in sorted(path.rglob("*")) if p.is_file()}
+        total = sum(p.stat().st_size for p in files.values())
+        if total > source.max_bytes:
+            raise SourceError(f"source {source.id!r}: {path} holds {total} bytes, over max_bytes {source.max_bytes}")
+        return Fetched(bundle.pack({name: p.read_bytes() for name, p in files.items()}))
+    try:
+        size = path.stat().st_size
+        if size > source.max_bytes:
+            raise SourceError(f"source {source.id!r}: {path} is {size} bytes, over max_bytes {source.max_bytes}")
+        return Fetched(path.read_bytes())
+    except FileNotFoundError:
+        raise SourceError(f"source {source.id!r}: file not found: {path}") from None
+    except OSError as exc:
+        raise SourceError(f"source {source.id!r}: cannot read {path}: {exc}") from None
+
+
+def _check_allowed(source: SourceConfig, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and (source.allow_http or _is_loopback(parts.hostname or "")):
+        return
+    raise SourceError(
+        f"source {source.id!r}: refusing {parts.scheme}:// URL {url} "
+        "(use https://, or set allow_http: true on the source to permit plain http)"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    """localhost or a loopback IP literal; names are never looked up (no DNS to decide trust)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

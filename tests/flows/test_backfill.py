@@ -1,0 +1,166 @@
+"""Operations with Prefect's test harness: backfills, overlapping runs, deployments, run records, artifacts, caching."""
+
+from datetime import date, datetime, timedelta, timezone
+import json
+import sqlite3
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterId
+from typer.testing import CliRunner
+
+from benchmart.cli import app
+from benchmart.errors import WarehouseError
+from benchmart.ingest.landing import LandingZone
+from benchmart.flows.backfill import BackfillFailed, run_backfill
+from benchmart.flows.deploy import backfill_deployment, nightly_deployment
+from benchmart.settings import Settings
+from benchmart.flows.nightly import nightly
+from benchmart.warehouse.engine import make_engine
+from benchmart.warehouse.read import table_at
+
+from ..conftest import SAMPLES, serve_directory, write_sources
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+START = date(2026, 10, 1)
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 3, tzinfo=timezone.utc)
+
+
+def _scores(swe: float, extra: str = "") -> bytes:
+    text = (SAMPLES / "scores.csv").read_text().replace("GPT-4.1 mini,SWE-bench Verified,23.6,", f"GPT-4.1 mini,SWE-bench Verified,{swe},")
+    return (text + "o3,ARC-AGI-2,6.5,,2026-10-15,verified,https://arcprize.org/leaderboard\n" + extra).encode()
+
+
+def _prices(mini_input: float) -> bytes:
+    return (SAMPLES / "litellm_prices.json").read_text().replace('"input_cost_per_token": 4e-07', f'"input_cost_per_token": {mini_input / 1e6}', 1).encode()
+
+
+@pytest.fixture()
+def history(tmp_path):
+    """A landing zone whose payloads change on known dates; sources point at files never fetched."""
+    zone = LandingZone(tmp_path / "data" / "landing")
+    zone.land("benchmart-scores", "file:///scores.csv", _scores(23.6), _at(START))
+    zone.land("benchmart-scores", "file:///scores.csv", _scores(30.0), _at(date(2026, 10, 11)))
+    zone.land("benchmart-scores", "file:///scores.csv", _scores(40.0), _at(date(2026, 10, 21)))
+    zone.land("litellm", "file:///p.json", _prices(0.4), _at(START))
+    zone.land("litellm", "file:///p.json", _prices(0.2), _at(date(2026, 10, 16)))
+    zone.land("models-dev", "file:///m.json", (SAMPLES / "models_dev.json").read_bytes(), _at(START))
+    zone.land("benchmart-runtime", "file:///r.csv", (SAMPLES / "runtime.csv").read_bytes(), _at(START))
+    sources = write_sources(tmp_path / "sources.yaml", f"file://{tmp_path}/never-fetched")
+    return tmp_path, sources
+
+
+def test_a_30_day_backfill_reflects_exactly_the_payloads_of_each_date(history):
+    tmp, sources = history
+    url = f"sqlite:///{tmp / 'w.db'}"
+    summary = run_backfill(START, START + timedelta(days=29), workers=4, warehouse_url=url, sources_file=str(sources), data_dir=str(tmp / "data"))
+    assert [r["status"] for r in summary] == ["success"] * 30
+    engine = make_engine(url)
+    swe = table_at(engine, "fct_benchmark_score", model_id="gpt-4.1-mini", benchmark_id="swe-bench-verified")
+    got = dict(swe.select("snapshot_date", "raw_value").rows())
+    price = table_at(engine, "fct_model_price", model_id="gpt-4.1-mini", source_id="litellm", provider="openai")
+    paid = dict(price.select("snapshot_date", "input_usd_per_mtok").rows())
+    arc = set(table_at(engine, "fct_benchmark_score", model_id="o3", benchmark_id="arc-agi-2")["snapshot_date"].to_list())
+    for i in range(30):
+        day = START + timedelta(days=i)
+        assert got[day] == (23.6 if day.day < 11 else 30.0 if day.day < 21 else 40.0), day
+        assert paid[day] == (0.4 if day.day < 16 else 0.2), day
+        assert (day in arc) == (day >= date(2026, 10, 15)), day  # a dated row appears from its own date on
+    runs = {r["snapshot_date"]: json.loads(r["sources"]) for r in table_at(engine, "ops_pipeline_run").to_dicts()}
+    later = {d: next(s["rows_after_snapshot_date"] for s in src if s["source_id"] == "benchmart-scores") for d, src in runs.items()}
+    assert later[date(2026, 10, 14)] == 1 and later[date(2026, 10, 15)] == 0  # the left-out row is counted, not lost
+    again = run_backfill(START, START + timedelta(days=2), workers=2, warehouse_url=url, sources_file=str(sources), data_dir=str(tmp / "data"))
+    assert [r["status"] for r in again] == ["success"] * 3
+    assert table_at(engine, "mart_leaderboard", START).height == table_at(engine, "mart_leaderboard", START + timedelta(days=3)).height
+
+
+def test_a_failing_date_is_reported_and_the_others_are_published(history):
+    tmp, sources = history
+    text = sources.read_text().replace("    priority: 80\n", "    priority: 80\n    on_failure: fail\n")
+    sources.write_text(text)
+    LandingZone(tmp / "data" / "landing").land("litellm", "file:///p.json", b"<html>502 Bad Gateway</html>", _at(date(2026, 10, 3)))
+    LandingZone(tmp / "data" / "landing").land("litellm", "file:///p.json", _prices(0.4), _at(date(2026, 10, 4)))
+    url = f"sqlite:///{tmp / 'w.db'}"
+    with pytest.raises(BackfillFailed) as failed:
+        run_backfill(START, START + timedelta(days=4), workers=3, warehouse_url=url, sources_file=str(sources), data_dir=str(tmp / "data"))
+    statuses = {r["snapshot_date"]: r["status"] for r in failed.value.summary}
+    assert statuses == {"2026-10-01": "success", "2026-10-02": "success", "2026-10-03": "failed",
+                        "2026-10-04": "success", "2026-10-05": "success"}
+    assert "not valid JSON" in next(r["error"] for r in failed.value.summary if r["status"] == "failed")
+    engine = make_engine(url)
+    assert set(table_at(engine, "mart_leaderboard")["snapshot_date"].unique().to_list()) == {
+        START, date(2026, 10, 2), date(2026, 10, 4), date(2026, 10, 5)}
+    runs = table_at(engine, "ops_pipeline_run", snapshot_date=date(2026, 10, 3))
+    assert runs["status"].to_list() == ["failed"] and "on_failure: fail" in runs["error"][0]
+
+
+def test_an_overlapping_run_is_refused_after_a_bounded_wait(tmp_path, served_samples, monkeypatch):
+    monkeypatch.setenv("BENCHMART_PUBLISH_WAIT_S", "0.5")
+    db = tmp_path / "w.db"
+    sources = write_sources(tmp_path / "sources.yaml", served_samples)
+    nightly(snapshot_date=date(2026, 11, 27), warehouse_url=f"sqlite:///{db}", sources_file=str(sources), data_dir=str(tmp_path / "data"))
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run is publishing
+    try:
+        with pytest.raises(WarehouseError, match="another run is publishing"):
+            nightly(snapshot_date=date(2026, 11, 28), warehouse_url=f"sqlite:///{db}", sources_file=str(sources), data_dir=str(tmp_path / "data"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert table_at(make_engine(f"sqlite:///{db}"), "mart_leaderboard", date(2026, 11, 28)).is_empty()
+
+
+def test_the_deployments_take_their_schedule_from_the_settings(monkeypatch):
+    nightly_dep = nightly_deployment(Settings().schedule)
+    (schedule,) = nightly_dep.schedules
+    assert schedule.schedule.cron == "0 3 * * *" and schedule.schedule.timezone == "UTC"
+    limit = nightly_dep.concurrency_limit
+    assert getattr(limit, "limit", limit) == 1
+    assert "nightly" in nightly_dep.tags and backfill_deployment().name == "backfill"
+    monkeypatch.setenv("BENCHMART_NIGHTLY_CRON", "30 1 * * *")
+    monkeypatch.setenv("BENCHMART_NIGHTLY_TIMEZONE", "Europe/Paris")
+    moved = nightly_deployment(Settings().schedule).schedules[0].schedule
+    assert (moved.cron, moved.timezone) == ("30 1 * * *", "Europe/Paris")
+
+
+def test_a_run_writes_its_record_and_artifacts_and_reuses_parsed_payloads(tmp_path, served_samples):
+    sources = write_sources(tmp_path / "sources.yaml", served_samples)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    first = nightly(snapshot_date=date(2026, 11, 28), warehouse_url=url, sources_file=str(sources), data_dir=str(tmp_path / "data"))
+    second = nightly(snapshot_date=date(2026, 11, 28), warehouse_url=url, sources_file=str(sources), data_dir=str(tmp_path / "data"))
+    run = table_at(make_engine(url), "ops_pipeline_run", run_id=second.run_id).row(0, named=True)
+    assert run["status"] == "success" and run["quarantined"] == 6 and run["unmatched"] == 5
+    with get_client(sync_client=True) as client:
+        keys = {a.key for a in client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[first.run_id])))}
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[second.run_id])))
+    assert {"leaderboard-top", "validation-summary", "unmatched-names", "source-freshness"} <= keys
+    parse_states = {t.name: t.state.name for t in tasks if t.name.startswith("parse-")}
+    assert len(parse_states) == 4 and set(parse_states.values()) == {"Cached"}, parse_states
+
+
+def test_cli_exit_codes_tell_a_scheduler_what_happened(tmp_path, samples_dir, monkeypatch):
+    monkeypatch.setenv("BENCHMART_FETCH_RETRIES", "0")
+    monkeypatch.setenv("BENCHMART_HTTP_RETRIES", "0")
+    args = ["run", "--date", "2026-11-28", "--warehouse", f"sqlite:///{tmp_path / 'w.db'}", "--data-dir", str(tmp_path / "data")]
+    with serve_directory(samples_dir) as base:
+        sources = write_sources(tmp_path / "sources.yaml", base)
+        assert CliRunner().invoke(app, [*args, "--sources", str(sources)]).exit_code == 0
+    stale = CliRunner().invoke(app, [*args, "--sources", str(sources)])  # server gone: last good payloads
+    assert stale.exit_code == 10 and "is stale" in stale.output
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(sources.read_text().replace("    priority: 80\n", "    priority: 80\n    on_failure: fail\n"))
+    failed = CliRunner().invoke(app, [*args, "--sources", str(strict)])
+    assert failed.exit_code == 3 and "on_failure: fail" in failed.output
+
+
+def test_the_backfill_runs_on_a_local_dask_cluster_of_two_workers(history):
+    pytest.importorskip("prefect_dask", reason="prefect-dask is not installed (pip install 'benchmart[dask]')")
+    tmp, sources = history
+    url = f"sqlite:///{tmp / 'w.db'}"
+    summary = run_backfill(START, START + timedelta(days=3), workers=2, runner="dask", warehouse_url=url,
+                           sources_file=str(sources), data_dir=str(tmp / "data"))
+    assert [r["status"] for r in summary] == ["success"] * 4
+    assert table_at(make_engine(url), "mart_leaderboard")["snapshot_date"].n_unique() == 4

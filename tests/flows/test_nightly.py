@@ -1,0 +1,147 @@
+"""The real nightly flow, sources served over loopback HTTP, into a temporary warehouse."""
+
+from datetime import date
+import json
+
+import polars as pl
+import pytest
+from sqlalchemy import text
+
+from benchmart.errors import ValidationFailed
+from benchmart.flows.nightly import nightly
+from benchmart.warehouse.engine import make_engine
+from benchmart.warehouse.read import table_at
+from benchmart.warehouse.schema import SNAPSHOT_TABLES
+
+from ..conftest import serve_directory, write_sources
+
+DAY = date(2026, 11, 28)
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def run(tmp_path, sources, url, day=DAY):
+    return nightly(snapshot_date=day, warehouse_url=url, sources_file=str(sources), data_dir=str(tmp_path / "data"))
+
+
+def test_golden_case_gemma_4_12b_vs_gpt_41_mini(golden):
+    result, engine, _ = golden
+    assert result.status == "success"
+    pair = table_at(engine, "mart_head_to_head", DAY, lane="provisional", model_a_id="gemma-4-12b", model_b_id="gpt-4.1-mini")
+    assert pair.height == 1
+    p = pair.row(0, named=True)
+    assert p["shared_categories"] == 2 and p["leader_model_id"] == "gemma-4-12b" and p["overall_diff"] > 0
+    assert (p["swing_benchmark_id"], p["swing_a"], p["swing_b"]) == ("gpqa-diamond", 78.8, 64.2)
+    cats = table_at(engine, "mart_head_to_head_category", DAY, lane="provisional", model_a_id="gemma-4-12b", model_b_id="gpt-4.1-mini")
+    got = {r["category_id"]: (round(r["score_a"], 1), round(r["score_b"], 1), round(r["diff"], 1)) for r in cats.to_dicts()}
+    assert got == {"coding": (72.0, 23.6, 48.4), "knowledge": (77.8, 64.2, 13.6)}
+    board = {r["model_id"]: r for r in table_at(engine, "mart_leaderboard", DAY, lane="provisional").to_dicts()}
+    gemma, mini = board["gemma-4-12b"], board["gpt-4.1-mini"]
+    assert gemma["is_reasoning"] is True and gemma["context_window_tokens"] == 262144
+    assert all(gemma[k] is None for k in ("input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok", "output_tokens_per_s", "ttft_s"))
+    assert mini["is_reasoning"] is False and mini["context_window_tokens"] == 1047576
+    assert (mini["input_usd_per_mtok"], mini["output_usd_per_mtok"], mini["output_tokens_per_s"], mini["ttft_s"]) == (0.4, 1.6, 80.0, 0.76)
+    verdict = p["verdict"]
+    assert verdict.startswith("Gemma 4 12B leads GPT-4.1 mini by a wide margin")
+    assert "GPT-4.1 mini is still the better pick" in verdict
+    assert "a larger context window (1M vs 256K)" in verdict and "no reasoning-model latency or token spend" in verdict
+    assert "different benchmarks" in verdict  # coding and knowledge averages rest on different benchmarks
+
+
+def test_latest_views_show_the_newest_snapshot(golden):
+    _, engine, _ = golden
+    with engine.connect() as conn:
+        top = conn.execute(text("SELECT model_display_name FROM v_leaderboard_latest WHERE lane='provisional' AND rank = 1")).scalar()
+        n = conn.execute(text("SELECT count(*) FROM v_head_to_head_latest WHERE model_a_name = 'Gemma 4 12B' AND model_b_name = 'GPT-4.1 mini'")).scalar()
+    assert top and n == 2 - 1  # provisional lane only: Gemma's figures are unverified
+
+
+def test_unknown_model_names_land_in_the_unmatched_report_and_quarantine(golden):
+    result, engine, _ = golden
+    assert ("benchmart-scores", "Command A", 2) in result.unmatched.select("source_id", "name", "rows").rows()
+    q = table_at(engine, "ops_quarantine", run_id=result.run_id)
+    unknown = q.filter(pl.col("rule") == "unknown_model")
+    assert unknown.height == 6  # Command A: 2 score rows + 1 price key; the API pointers deepseek-chat, deepseek-reasoner; llm-stats deepseek-v3
+    assert any("Command A" in r for r in unknown["record"].to_list())
+
+
+def test_each_run_leaves_a_run_record_and_raw_payload_rows(golden):
+    result, engine, _ = golden
+    runs = table_at(engine, "ops_pipeline_run", run_id=result.run_id).row(0, named=True)
+    assert runs["status"] == "success" and runs["flow"] == "benchmart-nightly"
+    assert json.loads(runs["row_counts"])["mart_leaderboard"] == result.row_counts["mart_leaderboard"]
+    assert {s["source_id"] for s in json.loads(runs["sources"])} == {"benchmart-scores", "litellm", "models-dev", "benchmart-runtime"}
+    payloads = table_at(engine, "ops_raw_payload")
+    assert payloads.height == 4 and payloads["url"].str.starts_with("http://127.0.0.1").all()
+
+
+def _snapshot(engine, day):
+    return {name: table_at(engine, name, day).sort(pl.all()) for name in SNAPSHOT_TABLES}
+
+
+def test_re_running_a_date_yields_identical_rows(tmp_path, served_samples, sqlite_url):
+    sources = write_sources(tmp_path / "sources.yaml", served_samples)
+    run(tmp_path, sources, sqlite_url)
+    engine = make_engine(sqlite_url)
+    first = _snapshot(engine, DAY)
+    run(tmp_path, sources, sqlite_url)
+    second = _snapshot(engine, DAY)
+    for name in SNAPSHOT_TABLES:
+        assert first[name].height > 0
+        assert first[name].equals(second[name]), name
+    assert len(list((tmp_path / "data" / "landing").glob("*/*/*.bin"))) == 4  # identical payloads landed once
+
+
+def test_a_bad_row_is_quarantined_with_its_rule_and_the_rest_published(tmp_path, samples_dir, sqlite_url):
+    with (samples_dir / "scores.csv").open("a") as fh:
+        fh.write("GPT-4.1 mini,MMLU-Pro,180,,2025-04-14,verified,https://example.org/typo\n")
+        fh.write("GPT-4.1 mini,SimpleQA,n/a,,2025-04-14,verified,\n")
+    with serve_directory(samples_dir) as base:
+        result = run(tmp_path, write_sources(tmp_path / "sources.yaml", base), sqlite_url)
+    engine = make_engine(sqlite_url)
+    q = table_at(engine, "ops_quarantine", run_id=result.run_id)
+    rules = dict(q.select("rule", "record").filter(pl.col("rule").is_in(["score_out_of_range", "value_not_a_number"])).rows())
+    assert "180" in rules["score_out_of_range"] and "SimpleQA" in rules["value_not_a_number"]
+    obs = table_at(engine, "fct_benchmark_observation", DAY, model_id="gpt-4.1-mini")
+    assert "mmlu-pro" not in obs["benchmark_id"].to_list() and obs.height > 5
+
+
+def test_a_collapsed_batch_stops_before_publishing_and_keeps_the_previous_snapshot(tmp_path, samples_dir, sqlite_url):
+    with serve_directory(samples_dir) as base:
+        sources = write_sources(tmp_path / "sources.yaml", base)
+        run(tmp_path, sources, sqlite_url, day=date(2026, 11, 27))
+        lines = (samples_dir / "scores.csv").read_text().splitlines()
+        (samples_dir / "scores.csv").write_text("\n".join(lines[:8]) + "\n")  # most scores vanish upstream
+        with pytest.raises(ValidationFailed, match="collapsed"):
+            run(tmp_path, sources, sqlite_url)
+    engine = make_engine(sqlite_url)
+    assert table_at(engine, "mart_leaderboard", DAY).is_empty()
+    assert table_at(engine, "mart_leaderboard", date(2026, 11, 27)).height > 50
+    statuses = table_at(engine, "ops_pipeline_run").sort("snapshot_date")["status"].to_list()
+    assert statuses == ["success", "failed_validation"]
+
+
+def test_a_failing_source_falls_back_to_its_last_good_payload_marked_stale(tmp_path, samples_dir, sqlite_url, monkeypatch):
+    monkeypatch.setenv("BENCHMART_FETCH_RETRY_DELAY_S", "0.1")
+    monkeypatch.setenv("BENCHMART_HTTP_BACKOFF_S", "0.01")
+    with serve_directory(samples_dir) as base:
+        sources = write_sources(tmp_path / "sources.yaml", base)
+        run(tmp_path, sources, sqlite_url, day=date(2026, 11, 27))
+    # the server is gone now: every fetch fails after its retries
+    result = run(tmp_path, sources, sqlite_url)
+    assert result.status == "success_stale"
+    assert {s["status"] for s in result.sources} == {"stale"}
+    assert table_at(make_engine(sqlite_url), "mart_leaderboard", DAY).height == result.row_counts["mart_leaderboard"]
+
+
+def test_the_golden_case_holds_on_postgresql_too(tmp_path, served_samples, pg_url):
+    sources = write_sources(tmp_path / "sources.yaml", served_samples)
+    run(tmp_path, sources, pg_url)
+    engine = make_engine(pg_url)
+    cats = table_at(engine, "mart_head_to_head_category", DAY, lane="provisional", model_a_id="gemma-4-12b", model_b_id="gpt-4.1-mini")
+    got = {r["category_id"]: (round(r["score_a"], 1), round(r["score_b"], 1)) for r in cats.to_dicts()}
+    assert got == {"coding": (72.0, 23.6), "knowledge": (77.8, 64.2)}
+    first = _snapshot(engine, DAY)
+    run(tmp_path, sources, pg_url)
+    second = _snapshot(engine, DAY)
+    assert all(first[n].equals(second[n]) for n in SNAPSHOT_TABLES)
+    engine.dispose()

@@ -1,0 +1,198 @@
+"""Landing zone and HTTP fetching, against a loopback server only."""
+
+from datetime import date, datetime, timezone
+import http.server
+import threading
+import time
+
+import pytest
+
+from benchmart.errors import SourceError
+from benchmart.ingest.fetch import fetch, session
+from benchmart.ingest.landing import LandingZone
+from benchmart.ingest.config import SourceConfig
+from benchmart.ingest.acquire import acquire, fall_back
+
+
+def at(day: int, hour: int = 3) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=timezone.utc)
+
+
+def test_identical_content_lands_once_and_every_fetch_is_recorded(tmp_path):
+    zone = LandingZone(tmp_path)
+    first = zone.land("s", "u", b"payload", at(1))
+    again = zone.land("s", "u", b"payload", at(2))
+    other = zone.land("s", "u", b"payload v2", at(3))
+    assert first.path == again.path and first.path != other.path
+    assert len(list((tmp_path / "s").glob("*/*.bin"))) == 2
+    assert "2026-11-01" in first.path and "2026-11-03" in other.path
+    assert [p.sha256 for p in zone.history("s")] == [first.sha256, first.sha256, other.sha256]
+    assert zone.latest("s", on_or_before=date(2026, 11, 2)).sha256 == first.sha256
+    assert zone.latest("s").sha256 == other.sha256
+    assert zone.latest("s", on_or_before=date(2026, 10, 31)) is None
+
+
+class Script:
+    """What the test server answers, request by request."""
+
+    def __init__(self, *responses):
+        self.responses = list(responses)
+        self.requests: list[dict] = []
+
+
+def _server(script: Script):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            script.requests.append(dict(self.headers))
+            status, headers, body = script.responses.pop(0) if len(script.responses) > 1 else script.responses[0]
+            if status == "hang":
+                time.sleep(2)
+                status = 200
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            if "Content-Length" not in headers:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture()
+def serve():
+    servers = []
+
+    def start(*responses):
+        script = Script(*responses)
+        server = _server(script)
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/data.json", script
+
+    yield start
+    for s in servers:
+        s.shutdown()
+        s.server_close()
+
+
+def src(url: str, **kw) -> SourceConfig:
+    return SourceConfig(id="s", kind="prices", format="litellm", url=url, **kw)
+
+
+FAST = session(retries=3, backoff=0.01)
+
+
+def test_a_500_is_retried_then_succeeds(serve):
+    url, script = serve((500, {}, b"oops"), (200, {}, b"{}"))
+    assert fetch(src(url), http=FAST).content == b"{}"
+    assert len(script.requests) == 2
+
+
+def test_429_honours_retry_after(serve):
+    url, script = serve((429, {"Retry-After": "1"}, b""), (200, {}, b"ok"))
+    started = time.perf_counter()
+    assert fetch(src(url), http=FAST).content == b"ok"
+    assert time.perf_counter() - started >= 0.9
+
+
+def test_persistent_errors_raise_a_source_error_naming_the_source(serve):
+    url, _ = serve((503, {}, b"down"))
+    with pytest.raises(SourceError, match="source 's'"):
+        fetch(src(url), http=FAST)
+
+
+def test_read_timeout_is_a_source_error(serve):
+    url, _ = serve(("hang", {}, b"late"))
+    with pytest.raises(SourceError, match="Timeout|timed out"):
+        fetch(src(url, timeout_s=0.3), http=session(retries=0))
+
+
+def test_oversized_body_is_refused(serve):
+    url, _ = serve((200, {}, b"x" * 5000))
+    with pytest.raises(SourceError, match="max_bytes"):
+        fetch(src(url, max_bytes=1000), http=FAST)
+
+
+def test_truncated_body_is_a_source_error(serve):
+    url, _ = serve((200, {"Content-Length": "1000"}, b"short"))
+    with pytest.raises(SourceError):
+        fetch(src(url), http=session(retries=0))
+
+
+def test_304_reuses_the_last_payload_via_etag(serve, tmp_path):
+    url, script = serve((200, {"ETag": '"v1"'}, b'{"a": 1}'), (304, {"ETag": '"v1"'}, b""))
+    zone = LandingZone(tmp_path)
+    first = acquire(src(url), zone, at(1))
+    second = acquire(src(url), zone, at(2))
+    assert script.requests[1].get("If-None-Match") == '"v1"'
+    assert second.status == "unchanged" and second.payload.sha256 == first.payload.sha256
+    assert len(zone.history("s")) == 2 and len(list(tmp_path.glob("s/*/*.bin"))) == 1
+
+
+def test_plain_http_to_a_non_loopback_host_is_refused():
+    with pytest.raises(SourceError, match="refusing http://"):
+        fetch(src("http://example.com/prices.json"))
+
+
+def test_redirect_to_a_non_allowed_url_is_refused(serve):
+    url, _ = serve((302, {"Location": "http://example.invalid/elsewhere"}, b""))
+    with pytest.raises(SourceError, match="refusing http:// URL http://example.invalid"):
+        fetch(src(url), http=session(retries=0))
+
+
+def test_redirect_to_another_loopback_url_is_followed(serve):
+    target, _ = serve((200, {}, b"moved here"))
+    url, _ = serve((301, {"Location": target}, b""))
+    assert fetch(src(url), http=FAST).content == b"moved here"
+
+
+def test_credentials_in_urls_are_rejected():
+    with pytest.raises(ValueError, match="credentials"):
+        src("https://user:secret@example.com/x.json")
+
+
+def test_failed_source_falls_back_to_its_last_good_payload_or_fails_as_configured(tmp_path):
+    zone = LandingZone(tmp_path)
+    assert fall_back(src("https://x/y"), zone, "boom").status == "missing"
+    zone.land("s", "u", b"{}", at(1))
+    read = fall_back(src("https://x/y"), zone, "boom")
+    assert read.status == "stale" and read.payload.stale and read.error == "boom"
+    with pytest.raises(SourceError, match="on_failure: fail"):
+        fall_back(src("https://x/y", on_failure="fail"), zone, "boom")
+
+
+def test_an_html_page_instead_of_data_is_refused(serve):
+    url, _ = serve((200, {"Content-Type": "text/html; charset=utf-8"}, b"<html>Just a moment...</html>"))
+    with pytest.raises(SourceError, match="HTML page"):
+        fetch(src(url), http=FAST)
+
+
+def test_a_source_with_parts_lands_one_deterministic_bundle(serve, tmp_path):
+    from benchmart.ingest.connectors import bundle
+
+    table, _ = serve((200, {}, b"model,t1\nx,1\n"))
+    cats, _ = serve((200, {"Content-Type": "application/json"}, b'{"A": ["t1"]}'))
+    source = SourceConfig(id="lb", kind="scores", format="livebench", url=table, parts={"table.csv": table, "categories.json": cats})
+    first, second = fetch(source, http=FAST).content, fetch(source, http=FAST).content
+    assert first == second  # same parts, same bytes: lands once
+    assert bundle.members(first, "lb") == {"categories.json": b'{"A": ["t1"]}', "table.csv": b"model,t1\nx,1\n"}
+
+
+def test_a_local_directory_lands_as_a_bundle_of_its_files(tmp_path):
+    from benchmart.ingest.connectors import bundle
+
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    (tmp_path / "data" / "sub" / "a.json").write_text("[]")
+    got = fetch(SourceConfig(id="d", kind="scores", format="llm_stats", url=(tmp_path / "data").as_uri())).content
+    assert bundle.members(got, "d") == {"sub/a.json": b"[]"}
+
+
+def test_redirect_to_a_file_url_is_refused(serve):
+    url, _ = serve((302, {"Location": "file:///etc/passwd"}, b""))
+    with pytest.raises(SourceError, match="refusing file:// URL"):
+        fetch(src(url), http=session(retries=0))

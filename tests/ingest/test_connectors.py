@@ -1,0 +1,133 @@
+import json
+
+import pytest
+
+from benchmart.ingest.connectors import parse_payload
+from benchmart.errors import SourceError
+from benchmart.ingest.config import SourceConfig
+
+from ..conftest import SAMPLES, SHARED_SOURCES
+
+
+def source(fmt: str, kind: str, **kw) -> SourceConfig:
+    return SourceConfig(id="t", kind=kind, format=fmt, url="file:///dev/null", **kw)
+
+
+LITELLM = {
+    "sample_spec": {"input_cost_per_token": 0.0, "output_cost_per_token": 0.0, "max_input_tokens": "max input tokens", "mode": "chat"},
+    "gpt-4.1-mini": {"input_cost_per_token": 4e-07, "output_cost_per_token": 1.6e-06, "litellm_provider": "openai",
+                     "mode": "chat", "max_input_tokens": 1047576, "max_output_tokens": 32768},
+    "azure/eu/gpt-4.1-mini": {"input_cost_per_token": 4.4e-07, "output_cost_per_token": 1.76e-06, "litellm_provider": "azure", "mode": "chat"},
+    "openai/gpt-4.1-mini-latest": {"alias_of": "gpt-4.1-mini"},
+    "text-embedding-3-small": {"input_cost_per_token": 2e-08, "output_cost_per_token": 0.0, "mode": "embedding"},
+    "broken": {"input_cost_per_token": -1, "output_cost_per_token": "x", "litellm_provider": "p", "mode": "chat"},
+}
+
+
+def test_litellm_converts_per_token_to_per_million_and_skips_stubs():
+    parsed = parse_payload(json.dumps(LITELLM).encode(), source("litellm", "prices"))
+    rows = {r["model_name"]: r for r in parsed.prices.to_dicts()}
+    assert set(rows) == {"gpt-4.1-mini", "azure/eu/gpt-4.1-mini"}
+    assert (rows["gpt-4.1-mini"]["input_usd_per_mtok"], rows["gpt-4.1-mini"]["output_usd_per_mtok"]) == (0.4, 1.6)
+    assert rows["azure/eu/gpt-4.1-mini"]["provider"] == "azure"
+    assert parsed.rejects["rule"].to_list() == ["price_not_a_non_negative_number"]
+    assert "broken" in parsed.rejects["record"][0]
+    facts = parsed.models.filter(parsed.models["model_name"] == "gpt-4.1-mini").row(0, named=True)
+    assert facts["context_window_tokens"] == 1047576
+
+
+def test_litellm_payload_that_is_not_json_is_a_source_failure():
+    with pytest.raises(SourceError, match="not valid JSON"):
+        parse_payload(b"<html>rate limited</html>", source("litellm", "prices"))
+
+
+MODELS_DEV = {
+    "openai": {"id": "openai", "models": {
+        "gpt-4.1-mini": {"id": "gpt-4.1-mini", "cost": {"input": 0.4, "output": 1.6}, "limit": {"context": 1047576, "output": 32768},
+                         "reasoning": False, "release_date": "2025-04-14", "open_weights": False},
+        "o9": {"id": "o9", "reasoning": True, "release_date": "2025-13"},
+    }},
+    "local": {"id": "local", "models": {"gemma-3-12b-it": {"id": "gemma-3-12b-it", "cost": {"input": 0, "output": 0}, "release_date": "2025-03"}}},
+}
+
+
+def test_models_dev_reads_prices_per_million_limits_and_month_dates():
+    parsed = parse_payload(json.dumps(MODELS_DEV).encode(), source("models_dev", "models"))
+    prices = {r["model_name"]: r for r in parsed.prices.to_dicts()}
+    assert prices["gpt-4.1-mini"]["input_usd_per_mtok"] == 0.4
+    assert prices["gemma-3-12b-it"]["input_usd_per_mtok"] == 0.0  # a real zero: free
+    assert "o9" not in prices  # no cost: unknown, never zero
+    facts = {r["model_name"]: r for r in parsed.models.to_dicts()}
+    assert str(facts["gemma-3-12b-it"]["release_date"]) == "2025-03-01"
+    assert facts["gpt-4.1-mini"]["context_window_tokens"] == 1047576
+    assert parsed.rejects["rule"].to_list() == ["release_date_unreadable"]
+
+
+SCORES_CSV = """\ufeffmodel,benchmark,value,unit,date,provenance,citation
+GPT-4.1 mini,SWE-bench Verified,23.6,,2025-04-14,verified,https://openai.com/index/gpt-4-1/
+o3,GPQA Diamond,83.3%,,2025-04-16,,
+o3,AIME 2025,n/a,,2025-04-16,verified,
+o3,MMMU,0.829,fraction,2025-04-16,verified,
+,MMMU,50,,,,
+o3,HLE,20.3,,16 April,verified,
+o3,IFEval,80,,,official,
+"""
+
+
+def test_generic_csv_maps_columns_and_quarantines_bad_rows_with_their_rule():
+    parsed = parse_payload(SCORES_CSV.encode(), source("csv", "scores", provenance="unverified"))
+    good = parsed.scores.to_dicts()
+    assert [(r["model_name"], r["raw_value"], r["provenance"], r["unit"]) for r in good] == [
+        ("GPT-4.1 mini", 23.6, "verified", None),
+        ("o3", 83.3, "unverified", None),  # % stripped; provenance from the source default
+        ("o3", 0.829, "verified", "fraction"),
+    ]
+    assert parsed.rejects["rule"].to_list() == ["value_not_a_number", "model_missing", "date_unreadable", "provenance_unknown"]
+    assert parsed.records_read == 7
+
+
+def test_generic_csv_reports_missing_columns_by_name():
+    with pytest.raises(SourceError, match=r"columns \['Score'\] not found"):
+        parse_payload(b"model,benchmark,value\nx,y,1\n", source("csv", "scores", options={"columns": {"value": "Score"}}))
+
+
+def test_generic_json_reads_a_records_list_with_constants():
+    payload = json.dumps({"data": [{"name": "o3", "pct": "88.9"}, {"name": "o4-mini", "pct": "92.7"}]}).encode()
+    src = source("json", "scores", options={"columns": {"model": "name", "value": "pct"}, "benchmark": "AIME 2025"})
+    parsed = parse_payload(payload, src)
+    assert parsed.scores.select("model_name", "benchmark_name", "raw_value").rows() == [
+        ("o3", "AIME 2025", 88.9), ("o4-mini", "AIME 2025", 92.7)]
+
+
+def test_runtime_csv_requires_a_positive_speed_or_a_latency():
+    csv = b"model,provider,output_tokens_per_s,ttft_s\nGPT-4.1 mini,openai,80,0.76\nx,p,-3,0.2\ny,p,,\n"
+    parsed = parse_payload(csv, source("csv", "runtime"))
+    assert parsed.runtime.select("model_name", "output_tokens_per_s", "ttft_s").rows() == [("GPT-4.1 mini", 80.0, 0.76)]
+    assert parsed.rejects["rule"].to_list() == ["runtime_out_of_range", "runtime_missing"]
+
+
+@pytest.mark.parametrize("name, fmt, kind", [
+    ("litellm_prices.json", "litellm", "prices"), ("models_dev.json", "models_dev", "models"),
+    ("scores.csv", "csv", "scores"), ("runtime.csv", "csv", "runtime"),
+])
+def test_bundled_samples_parse_without_rejects(name, fmt, kind):
+    parsed = parse_payload((SAMPLES / name).read_bytes(), source(fmt, kind))
+    assert parsed.rejects.is_empty()
+    assert parsed.records_read > 0
+
+
+@pytest.mark.skipif(not SHARED_SOURCES.exists(), reason="../shared/sources (real public snapshots) is not present")
+def test_real_litellm_and_models_dev_snapshots_price_gpt_41_mini_at_40_and_160_cents():
+    lite = parse_payload((SHARED_SOURCES / "litellm_model_prices_and_context_window.json").read_bytes(), source("litellm", "prices"))
+    row = lite.prices.filter(lite.prices["model_name"] == "gpt-4.1-mini").row(0, named=True)
+    assert (row["input_usd_per_mtok"], row["output_usd_per_mtok"]) == (0.4, 1.6)
+    dev = parse_payload((SHARED_SOURCES / "models_dev_api.json").read_bytes(), source("models_dev", "models"))
+    row = dev.prices.filter((dev.prices["model_name"] == "gpt-4.1-mini") & (dev.prices["provider"] == "openai")).row(0, named=True)
+    assert (row["input_usd_per_mtok"], row["output_usd_per_mtok"]) == (0.4, 1.6)
+    assert lite.records_read > 4000 and dev.records_read > 1000
+
+
+def test_litellm_says_what_it_skips_by_design():
+    parsed = parse_payload(json.dumps(LITELLM).encode(), source("litellm", "prices"))
+    assert parsed.skipped == {"documentation_stub": 1, "alias_of_stub": 1, "not_a_chat_model": 1}
+    assert parsed.records_read == parsed.prices.height + parsed.rejects.height + sum(parsed.skipped.values())

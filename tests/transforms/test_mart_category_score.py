@@ -1,0 +1,31 @@
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from benchmart.transforms.mart_category_score import mart_category_score
+
+from .frames import benchmarks, scored
+
+
+def category_scores(scores, bench, lane):
+    return mart_category_score(scores.lazy(), bench.lazy()).filter(pl.col("lane") == lane).collect()
+
+
+def test_category_score_is_the_mean_over_weighted_benchmarks_with_coverage():
+    bench = benchmarks(
+        ("c1", "coding", True, "percent", True), ("c2", "coding", True, "percent", True),
+        ("c3", "coding", True, "percent", True), ("c4", "coding", False, "percent", True),
+    )
+    s = scored(("m1", "c1", 60), ("m1", "c2", 80), ("m1", "c4", 10))  # c4 is display-only
+    out = category_scores(s, bench, "provisional")
+    expected = pl.DataFrame(
+        {"lane": ["provisional"], "model_id": ["m1"], "category_id": ["coding"], "score": [70.0],
+         "n_benchmarks": [2], "coverage": [2 / 3]}
+    )
+    assert_frame_equal(out, expected)
+
+
+def test_verified_lane_ignores_unverified_rows():
+    bench = benchmarks(("c1", "coding", True, "percent", True), ("c2", "coding", True, "percent", True))
+    s = scored(("m1", "c1", 60, "verified"), ("m1", "c2", 90, "unverified"))
+    assert category_scores(s, bench, "verified")["score"].to_list() == [60.0]
+    assert category_scores(s, bench, "provisional")["score"].to_list() == [75.0]

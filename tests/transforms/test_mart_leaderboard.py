@@ -1,0 +1,109 @@
+import polars as pl
+
+from benchmart.settings import RankRules
+from benchmart.transforms.fct_model_price import fct_model_price
+from benchmart.transforms.mart_leaderboard import preferred_price, preferred_runtime, ranked
+
+from .frames import CATEGORIES
+
+
+def overall_scores(cats, categories, min_weight=0.30):
+    return ranked(cats.lazy(), categories.lazy(), RankRules(min_weight_covered=min_weight)).collect().sort(
+        ["lane", "is_ranked", "overall_score", "model_id"], descending=[False, True, True, False], nulls_last=True
+    )
+
+
+def _cats(rows):
+    return pl.DataFrame(rows, schema=["lane", "model_id", "category_id", "score"], orient="row").with_columns(
+        pl.lit(1, pl.Int64).alias("n_benchmarks"), pl.lit(1.0).alias("coverage")
+    )
+
+
+def test_overall_is_weighted_over_the_categories_a_model_has_and_ties_share_the_lower_rank():
+    cats = _cats([
+        ("provisional", "a", "coding", 80.0), ("provisional", "a", "knowledge", 60.0),   # (40+18)/.8 = 72.5
+        ("provisional", "b", "coding", 72.5), ("provisional", "b", "math", 72.5),         # 72.5: tie with a
+        ("provisional", "c", "coding", 90.0), ("provisional", "c", "knowledge", 90.0),    # 90
+        ("provisional", "d", "coding", 10.0), ("provisional", "d", "knowledge", 10.0),    # 10
+    ])
+    out = overall_scores(cats, CATEGORIES).select("model_id", "overall_score", "rank", "weight_covered")
+    assert out.to_dicts() == [
+        {"model_id": "c", "overall_score": 90.0, "rank": 1, "weight_covered": 0.8},
+        {"model_id": "a", "overall_score": 72.5, "rank": 2, "weight_covered": 0.8},
+        {"model_id": "b", "overall_score": 72.5, "rank": 2, "weight_covered": 0.7},
+        {"model_id": "d", "overall_score": 10.0, "rank": 4, "weight_covered": 0.8},
+    ]
+
+
+def test_a_model_with_a_single_category_gets_a_row_but_no_rank():
+    cats = _cats([
+        ("provisional", "solo", "coding", 99.0),
+        ("provisional", "pair", "coding", 50.0), ("provisional", "pair", "math", 50.0),
+    ])
+    out = overall_scores(cats, CATEGORIES).select("model_id", "is_ranked", "rank", "categories_covered")
+    assert out.to_dicts() == [
+        {"model_id": "pair", "is_ranked": True, "rank": 1, "categories_covered": 2},
+        {"model_id": "solo", "is_ranked": False, "rank": None, "categories_covered": 1},
+    ]
+
+
+def test_too_little_weight_is_not_ranked_even_with_two_categories():
+    cats = _cats([("provisional", "m", "math", 80.0), ("provisional", "m", "knowledge", 80.0)])  # weight .5
+    assert overall_scores(cats, CATEGORIES, min_weight=0.6)["is_ranked"].to_list() == [False]
+    assert overall_scores(cats, CATEGORIES, min_weight=0.5)["is_ranked"].to_list() == [True]
+
+
+def test_ranks_are_per_lane():
+    cats = _cats([
+        ("provisional", "a", "coding", 50.0), ("provisional", "a", "math", 50.0),
+        ("verified", "a", "coding", 50.0), ("verified", "a", "math", 50.0),
+        ("provisional", "b", "coding", 60.0), ("provisional", "b", "math", 60.0),
+    ])
+    out = overall_scores(cats, CATEGORIES).select("lane", "model_id", "rank")
+    assert out.to_dicts() == [
+        {"lane": "provisional", "model_id": "b", "rank": 1},
+        {"lane": "provisional", "model_id": "a", "rank": 2},
+        {"lane": "verified", "model_id": "a", "rank": 1},
+    ]
+
+
+MODELS = pl.DataFrame(
+    {"model_id": ["m1", "m2", "m3"], "vendor": ["openai", "google", "meta"],
+     "context_window_tokens": [1000, 2000, None], "is_reasoning": [False, True, None]}
+)
+
+
+def _prices(*rows):
+    return pl.DataFrame(rows, schema=["model_id", "source_id", "provider", "input_usd_per_mtok", "output_usd_per_mtok", "model_name"], orient="row")
+
+
+def test_preferred_price_takes_priority_then_first_party_then_cheapest():
+    fct = fct_model_price(_prices(
+        ("m1", "s1", "azure", 0.44, 1.76, "azure/gpt"),
+        ("m1", "s1", "openai", 0.40, 1.60, "gpt"),
+        ("m1", "s2", "cheap", 0.10, 0.10, "gpt"),   # lower priority source loses
+        ("m2", "s1", "x", 1.0, 2.0, "g"),
+        ("m2", "s1", "y", 0.5, 1.0, "g"),            # no first party: cheapest
+    ).lazy())
+    prio = pl.DataFrame({"source_id": ["s1", "s2"], "priority": [90, 10]})
+    out = preferred_price(fct, prio.lazy(), MODELS.lazy()).collect().sort("model_id").select("model_id", "price_provider", "input_usd_per_mtok")
+    assert out.to_dicts() == [
+        {"model_id": "m1", "price_provider": "openai", "input_usd_per_mtok": 0.40},
+        {"model_id": "m2", "price_provider": "y", "input_usd_per_mtok": 0.5},
+    ]
+
+
+def test_a_free_model_is_zero_only_when_a_source_says_so_and_missing_stays_null():
+    fct = fct_model_price(_prices(("m2", "s1", "local", 0.0, 0.0, "g")).lazy())
+    prio = pl.DataFrame({"source_id": ["s1"], "priority": [1]}).lazy()
+    runtime = pl.DataFrame({"model_id": ["m1"], "source_id": ["s1"], "provider": ["openai"], "output_tokens_per_s": [80.0], "ttft_s": [0.76]})
+    board = (
+        pl.LazyFrame({"model_id": ["m1", "m2", "m3"]})
+        .join(preferred_price(fct, prio, MODELS.lazy()), on="model_id", how="left")
+        .join(preferred_runtime(runtime.lazy(), prio), on="model_id", how="left")
+        .collect()
+    )
+    rows = {r["model_id"]: r for r in board.to_dicts()}
+    assert rows["m2"]["blended_usd_per_mtok"] == 0.0
+    assert rows["m1"]["input_usd_per_mtok"] is None and rows["m1"]["blended_usd_per_mtok"] is None
+    assert rows["m1"]["output_tokens_per_s"] == 80.0 and rows["m2"]["ttft_s"] is None

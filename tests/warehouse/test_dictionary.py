@@ -1,0 +1,54 @@
+"""Docs that must match the code: the data dictionary and the example BI queries (run on both engines)."""
+
+from datetime import date
+import re
+
+import pytest
+from sqlalchemy import text
+
+from ..conftest import PROJECT_ROOT
+from benchmart.flows.nightly import nightly
+from benchmart.warehouse.dictionary import render
+from benchmart.warehouse.engine import make_engine
+
+from ..conftest import write_sources
+
+QUERIES = dict(re.findall(r"### (\w+)\n.*?```sql\n(.*?)```", (PROJECT_ROOT / "docs" / "bi-queries.md").read_text(), re.S))
+
+
+def test_the_data_dictionary_is_current():
+    assert (PROJECT_ROOT / "docs" / "warehouse.md").read_text() == render(), "run `benchmart warehouse docs`"
+
+
+def test_every_column_is_described():
+    assert "|  |" not in render().replace("| --- |", "")
+    assert all(line.rstrip().endswith("|") and not line.rstrip().endswith("| |") for line in render().splitlines() if line.startswith("| `"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bi_engine(request, golden, tmp_path, served_samples):
+    if request.param == "sqlite":
+        yield golden[1]
+        return
+    url = request.getfixturevalue("pg_url")
+    sources = write_sources(tmp_path / "sources.yaml", served_samples)
+    nightly(snapshot_date=date(2026, 11, 28), warehouse_url=url, sources_file=str(sources), data_dir=str(tmp_path / "data"))
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def test_example_bi_queries_answer_on_both_engines(bi_engine):
+    assert set(QUERIES) == {"top_10_by_category", "rank_history", "cheapest_above_score", "head_to_head_lookup", "head_to_head_categories"}
+    with bi_engine.connect() as conn:
+        got = {name: conn.execute(text(sql)).mappings().all() for name, sql in QUERIES.items()}
+    assert len(got["top_10_by_category"]) == 10
+    assert got["top_10_by_category"][0]["score"] >= got["top_10_by_category"][-1]["score"]
+    assert [r["lane"] for r in got["rank_history"]] == ["provisional", "verified"]
+    cheapest = got["cheapest_above_score"]
+    assert cheapest and all(r["overall_score"] >= 70 for r in cheapest)
+    assert [r["blended_usd_per_mtok"] for r in cheapest] == sorted(r["blended_usd_per_mtok"] for r in cheapest)
+    (pair,) = got["head_to_head_lookup"]
+    assert (pair["model_a_name"], pair["model_b_name"], pair["swing_benchmark_id"]) == ("Gemma 4 12B", "GPT-4.1 mini", "gpqa-diamond")
+    cats = {r["category_id"]: (round(r["score_a"], 1), round(r["score_b"], 1)) for r in got["head_to_head_categories"]}
+    assert cats == {"coding": (72.0, 23.6), "knowledge": (77.8, 64.2)}

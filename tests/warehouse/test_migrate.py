@@ -1,0 +1,65 @@
+"""Alembic migrations on both engines: the schema in code equals the migrated schema; old warehouses upgrade."""
+
+from datetime import date
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from benchmart.errors import WarehouseError
+from benchmart.warehouse import migrate
+from benchmart.warehouse.engine import make_engine
+from benchmart.warehouse.migrate import ensure_current
+from benchmart.warehouse.publish import publish_snapshot
+from benchmart.warehouse.read import table_at
+
+from .test_publish import board
+
+
+def test_a_new_warehouse_is_created_at_head_and_matches_the_models(warehouse_url):
+    engine = make_engine(warehouse_url, writer=True)
+    ensure_current(engine)
+    assert migrate.current(engine) == migrate.head()
+    with engine.connect() as conn:
+        opts = {"compare_type": True, "include_name": lambda name, type_, _: not (type_ == "table" and migrate.is_partition(name))}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata)
+    assert diff == []
+    assert {"v_leaderboard_latest", "v_head_to_head_latest", "v_model_rank_history"} <= set(inspect(engine).get_view_names())
+    engine.dispose()
+
+
+def test_an_old_warehouse_is_refused_until_upgraded_and_keeps_its_data(warehouse_url):
+    engine = make_engine(warehouse_url, writer=True)
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:  # rows as benchmart 0.1 wrote them, in the 0001 columns
+        old = sa.Table("mart_leaderboard", sa.MetaData(), autoload_with=conn)
+        for day, n, score in ((date(2026, 11, 1), 3, 90.0), (date(2026, 11, 2), 2, 80.0)):
+            rows = board(day, n, score).drop("variants", "stale_sources").to_dicts()
+            conn.execute(old.insert(), rows)
+    with pytest.raises(WarehouseError, match=r"revision 0001 .* run `benchmart warehouse upgrade"):
+        ensure_current(engine)
+    before, after = migrate.upgrade(engine)
+    assert (before, after) == ("0001", migrate.head())
+    ensure_current(engine)  # now current: no error
+    assert table_at(engine, "mart_leaderboard", date(2026, 11, 1)).height == 3
+    publish_snapshot(engine, date(2026, 11, 2), {"mart_leaderboard": board(date(2026, 11, 2), 4, 70.0)})
+    assert table_at(engine, "mart_leaderboard", date(2026, 11, 2)).height == 4
+    assert table_at(engine, "mart_leaderboard").height == 7
+    assert "v_model_rank_history" in inspect(engine).get_view_names()
+    engine.dispose()
+
+
+def test_migrations_downgrade_cleanly(warehouse_url):
+    engine = make_engine(warehouse_url, writer=True)
+    migrate.upgrade(engine)
+    from alembic import command
+
+    cfg = migrate._config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert not inspect(engine).has_table("mart_leaderboard")
+    engine.dispose()

@@ -1,0 +1,178 @@
+"""Publishing on both engines (SQLite always; PostgreSQL when reachable, else skipped with the reason)."""
+
+from contextlib import contextmanager
+from datetime import date
+import threading
+import time
+
+import polars as pl
+import pytest
+
+from benchmart.errors import WarehouseError
+from benchmart.warehouse.engine import make_engine
+from benchmart.warehouse.migrate import ensure_current
+from benchmart.warehouse.publish import publish_snapshot
+from benchmart.warehouse.read import table_at
+
+D1, D2 = date(2026, 11, 27), date(2026, 11, 28)
+
+
+def board(day: date, n: int, score: float) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "snapshot_date": [day] * n,
+            "lane": ["provisional"] * n,
+            "model_id": [f"m{i:03d}" for i in range(n)],
+            "overall_score": [score - i * 0.1 for i in range(n)],
+            "rank": list(range(1, n + 1)),
+            "is_ranked": [True] * n,
+            "categories_covered": [3] * n,
+            "weight_covered": [0.5] * n,
+            "input_usd_per_mtok": [0.4] * (n - 1) + [None],
+            "output_usd_per_mtok": [1.6] * (n - 1) + [None],
+            "blended_usd_per_mtok": [0.7] * (n - 1) + [None],
+            "mean_usd_per_mtok": [1.0] * (n - 1) + [None],
+            "price_source_id": ["litellm"] * (n - 1) + [None],
+            "output_tokens_per_s": [80.0] * n,
+            "ttft_s": [0.76] * n,
+            "runtime_source_id": [""] * n,  # empty string must stay an empty string, not NULL
+            "context_window_tokens": [262144] * n,
+            "is_reasoning": [True, False] * (n // 2) + [None] * (n % 2),
+            "variants": ["high"] + [None] * (n - 1),
+            "stale_sources": [None] * (n - 1) + ["litellm"],
+        }
+    )
+
+
+@pytest.fixture()
+def engine(warehouse_url):
+    e = make_engine(warehouse_url, writer=True)
+    ensure_current(e)
+    yield e
+    e.dispose()
+
+
+def publish(engine, day, n, score, **kw):
+    return publish_snapshot(engine, day, {"mart_leaderboard": board(day, n, score)}, **kw)
+
+
+@contextmanager
+def publisher_held_before_commit(engine, day, n, score, on_release=None):
+    """A publish running in another thread, stopped inside its transaction until the block ends."""
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(conn):
+        inside.set()
+        assert release.wait(10)
+        if on_release:
+            on_release()
+
+    writer = threading.Thread(target=publish, args=(engine, day, n, score), kwargs={"before_commit": hold})
+    writer.start()
+    assert inside.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        writer.join(10)
+
+
+def test_publishing_round_trips_values_nulls_and_empty_strings(engine):
+    publish(engine, D1, 5, 90.0)
+    got = table_at(engine, "mart_leaderboard", D1).sort("model_id")
+    expected = board(D1, 5, 90.0).cast(got.schema)
+    assert got.equals(expected)
+
+
+def test_publishing_a_date_again_replaces_it_and_leaves_other_dates(engine):
+    publish(engine, D1, 5, 90.0)
+    publish(engine, D2, 4, 80.0)
+    publish(engine, D2, 3, 70.0)
+    publish(engine, D2, 3, 70.0)
+    assert table_at(engine, "mart_leaderboard", D1).height == 5
+    again = table_at(engine, "mart_leaderboard", D2).sort("model_id")
+    assert again.height == 3 and again["overall_score"].max() == 70.0
+
+
+def test_a_publish_that_fails_half_way_leaves_the_previous_snapshot(engine):
+    publish(engine, D2, 4, 80.0)
+
+    def explode(conn):
+        raise RuntimeError("killed mid-publish")
+
+    with pytest.raises(RuntimeError, match="killed"):
+        publish(engine, D2, 9, 10.0, before_commit=explode)
+    kept = table_at(engine, "mart_leaderboard", D2)
+    assert kept.height == 4 and kept["overall_score"].max() == 80.0
+
+
+def test_a_reader_during_publish_sees_the_old_snapshot_then_the_new_one(engine, warehouse_url):
+    publish(engine, D2, 4, 80.0)
+    reader = make_engine(warehouse_url)
+    with publisher_held_before_commit(engine, D2, 7, 60.0):
+        during = table_at(reader, "mart_leaderboard", D2)
+    after = table_at(reader, "mart_leaderboard", D2)
+    reader.dispose()
+    assert (during.height, during["overall_score"].max()) == (4, 80.0)
+    assert (after.height, after["overall_score"].max()) == (7, 60.0)
+
+
+def test_two_publishes_of_one_date_serialize(engine, warehouse_url):
+    order: list[str] = []
+    second_engine = make_engine(warehouse_url, writer=True)
+    second = threading.Thread(target=lambda: (publish(second_engine, D2, 6, 50.0), order.append("second committed")))
+    with publisher_held_before_commit(engine, D2, 4, 80.0, on_release=lambda: order.append("first committed")):
+        second.start()
+        time.sleep(0.5)
+        assert order == []  # the second waits for the first
+    second.join(20)
+    second_engine.dispose()
+    assert order == ["first committed", "second committed"]
+    final = table_at(engine, "mart_leaderboard", D2)
+    assert final.height == 6 and final["overall_score"].max() == 50.0
+
+
+def test_sqlite_publisher_gives_up_after_a_bounded_wait_with_a_clear_message(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    holder = make_engine(url, writer=True)
+    ensure_current(holder)
+    impatient = make_engine(url, writer=True, busy_timeout_ms=200)
+    with publisher_held_before_commit(holder, D2, 2, 80.0):
+        with pytest.raises(WarehouseError, match="another run is publishing"):
+            publish(impatient, D2, 3, 70.0)
+
+
+def _h2h(day: date) -> pl.DataFrame:
+    return pl.DataFrame({
+        "snapshot_date": [day], "lane": ["provisional"], "model_a_id": ["a"], "model_b_id": ["b"], "overall_a": [60.0],
+        "overall_b": [50.0], "overall_diff": [10.0], "leader_model_id": ["a"], "shared_categories": [2],
+        "sharpest_category_id": ["coding"], "swing_benchmark_id": [None], "swing_a": [None], "swing_b": [None], "verdict": ["A leads."],
+    })
+
+
+def test_head_to_head_retention_drops_only_old_head_to_head_snapshots(engine):
+    for day in (date(2026, 10, 1), date(2026, 11, 20), D2):
+        publish_snapshot(engine, day, {"mart_head_to_head": _h2h(day), "mart_leaderboard": board(day, 2, 80.0)},
+                         h2h_retention_days=30)
+    assert sorted(table_at(engine, "mart_head_to_head")["snapshot_date"].to_list()) == [date(2026, 11, 20), D2]
+    assert table_at(engine, "mart_leaderboard").height == 6  # leaderboard history is kept
+
+
+def test_postgresql_publisher_gives_up_after_a_bounded_wait_with_a_clear_message(pg_url):
+    import hashlib
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    engine = make_engine(pg_url, writer=True)
+    ensure_current(engine)
+    key = int.from_bytes(hashlib.sha256(f"benchmart:{D2}".encode()).digest()[:8], "big", signed=True)
+    u = make_url(pg_url)
+    with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username, dbname=u.database) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (key,))  # another run is publishing D2
+        with pytest.raises(WarehouseError, match=r"another run is publishing snapshot 2026-11-28; waited 0.3 s"):
+            publish_snapshot(engine, D2, {"mart_leaderboard": board(D2, 2, 80.0)}, lock_wait_s=0.3)
+        other.rollback()
+    publish_snapshot(engine, D2, {"mart_leaderboard": board(D2, 2, 80.0)}, lock_wait_s=0.3)  # free again
+    assert table_at(engine, "mart_leaderboard", D2).height == 2
+    engine.dispose()

@@ -1,0 +1,111 @@
+"""mart_leaderboard: per lane, each model's overall score and rank, with its price, runtime and context beside it.
+
+- overall = sum(w_c x category_c) / sum(w_c) over the categories the model has; weight_covered = sum(w_c);
+- ranked only with enough breadth (benchmart.settings.RankRules); ties share the lower rank (1, 2, 2, 4);
+- price: one offer per model (highest source priority, then the vendor's own API, then the cheapest);
+  runtime: the highest-priority source's figures; missing stays NULL ("N/A"), never an estimate or 0;
+- notes: which variants the scores come from, and which of the row's sources were stale or missing.
+"""
+
+import polars as pl
+
+from benchmart.contracts import LANES, STALE_STATUSES
+from benchmart.settings import DEFAULT_RULES, RankRules
+from benchmart.transforms.fct_benchmark_score import lane_scores
+from benchmart.transforms.fct_model_price import first_party
+
+COLUMNS = [
+    "lane", "model_id", "overall_score", "rank", "is_ranked", "categories_covered", "weight_covered",
+    "input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok", "mean_usd_per_mtok", "price_source_id",
+    "output_tokens_per_s", "ttft_s", "runtime_source_id", "context_window_tokens", "is_reasoning", "variants", "stale_sources",
+]
+
+
+def mart_leaderboard(
+    mart_category_score: pl.LazyFrame,
+    dim_category: pl.LazyFrame,
+    fct_benchmark_score: pl.LazyFrame,
+    dim_benchmark: pl.LazyFrame,
+    fct_model_price: pl.LazyFrame,
+    fct_model_runtime: pl.LazyFrame,
+    dim_model: pl.LazyFrame,
+    dim_source: pl.LazyFrame,
+    freshness: pl.LazyFrame,
+    rules: RankRules = DEFAULT_RULES,
+) -> pl.LazyFrame:
+    """`freshness`: (source_id, status) of this run's sources, for `stale_sources`."""
+    board = (
+        ranked(mart_category_score, dim_category, rules)
+        .join(preferred_price(fct_model_price, dim_source, dim_model), on="model_id", how="left")
+        .join(preferred_runtime(fct_model_runtime, dim_source), on="model_id", how="left")
+        .join(dim_model.select("model_id", "context_window_tokens", "is_reasoning"), on="model_id", how="left")
+    )
+    return (
+        _with_notes(board, fct_benchmark_score, dim_benchmark, freshness)
+        .select(COLUMNS)
+        .sort(["lane", "is_ranked", "rank", "overall_score", "model_id"], descending=[False, True, False, True, False], nulls_last=True)
+    )
+
+
+def ranked(mart_category_score: pl.LazyFrame, dim_category: pl.LazyFrame, rules: RankRules = DEFAULT_RULES) -> pl.LazyFrame:
+    """Overall score, breadth and rank per (lane, model)."""
+    overall = (
+        mart_category_score.join(dim_category.select("category_id", "weight"), on="category_id")
+        .group_by("lane", "model_id")
+        .agg(
+            ((pl.col("weight") * pl.col("score")).sum() / pl.col("weight").sum()).round(6).alias("overall_score"),
+            pl.len().cast(pl.Int64).alias("categories_covered"),
+            pl.col("weight").sum().round(6).alias("weight_covered"),
+        )
+        .with_columns(
+            ((pl.col("categories_covered") >= rules.min_categories) & (pl.col("weight_covered") >= rules.min_weight_covered - 1e-9))
+            .alias("is_ranked")
+        )
+    )
+    rank = pl.col("overall_score").rank(method="min", descending=True).over("lane", "is_ranked").cast(pl.Int64)
+    return overall.with_columns(pl.when(pl.col("is_ranked")).then(rank).alias("rank"))
+
+
+def preferred_price(fct_model_price: pl.LazyFrame, dim_source: pl.LazyFrame, dim_model: pl.LazyFrame) -> pl.LazyFrame:
+    """One offer per model: highest source priority, then the vendor's own API, then the lowest blended price."""
+    return (
+        fct_model_price.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
+        .join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
+        .with_columns(first_party().alias("_first_party"))
+        .sort(["model_id", "priority", "_first_party", "blended_usd_per_mtok", "provider"],
+              descending=[False, True, True, False, False], nulls_last=True)
+        .unique("model_id", keep="first", maintain_order=True)
+        .select("model_id", "input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok", "mean_usd_per_mtok",
+                pl.col("source_id").alias("price_source_id"), pl.col("provider").alias("price_provider"))
+    )
+
+
+def preferred_runtime(fct_model_runtime: pl.LazyFrame, dim_source: pl.LazyFrame) -> pl.LazyFrame:
+    return (
+        fct_model_runtime.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
+        .sort(["model_id", "priority", "source_id"], descending=[False, True, False], nulls_last=True)
+        .unique("model_id", keep="first", maintain_order=True)
+        .select("model_id", "output_tokens_per_s", "ttft_s", pl.col("source_id").alias("runtime_source_id"))
+    )
+
+
+def _with_notes(board: pl.LazyFrame, fct_benchmark_score: pl.LazyFrame, dim_benchmark: pl.LazyFrame, freshness: pl.LazyFrame) -> pl.LazyFrame:
+    """`variants`: the effort/thinking settings behind a row's scores; `stale_sources`: its stale or missing sources."""
+    weighted = dim_benchmark.filter(pl.col("is_weighted")).select("benchmark_id")
+    used = pl.concat(
+        [lane_scores(fct_benchmark_score, lane).join(weighted, on="benchmark_id").select(pl.lit(lane).alias("lane"), "model_id", "variant", "source_id")
+         for lane in LANES]
+    )
+    variants = used.group_by("lane", "model_id").agg(
+        pl.col("variant").drop_nulls().unique().sort().str.join(", ").alias("variants")
+    ).with_columns(pl.when(pl.col("variants") == "").then(None).otherwise(pl.col("variants")).alias("variants"))
+    stale = freshness.filter(pl.col("status").is_in(STALE_STATUSES)).select("source_id")
+    sources = pl.concat(
+        [
+            used.select("lane", "model_id", "source_id"),
+            board.select("lane", "model_id", pl.col("price_source_id").alias("source_id")),
+            board.select("lane", "model_id", pl.col("runtime_source_id").alias("source_id")),
+        ]
+    ).drop_nulls("source_id").join(stale, on="source_id", how="semi")
+    stale_by_model = sources.group_by("lane", "model_id").agg(pl.col("source_id").unique().sort().str.join(", ").alias("stale_sources"))
+    return board.join(variants, on=["lane", "model_id"], how="left").join(stale_by_model, on=["lane", "model_id"], how="left")

@@ -1,0 +1,54 @@
+"""Which of several observations of the same thing to keep: one order, used within a source
+(fct_benchmark_observation) and across sources (fct_benchmark_score).
+
+verified before unverified before generated, then the higher source priority, then the model's best
+declared variant (the unstated default after the declared ones, undeclared ones last), then the newest,
+then source id, the higher value and the source's own name, so the choice is deterministic.
+"""
+
+import polars as pl
+
+PROVENANCE_ORDER = {"verified": 0, "unverified": 1, "generated": 2}
+UNSTATED_VARIANT_RANK = 500  # after a model's declared variants, before undeclared ones
+UNDECLARED_VARIANT_RANK = 1000
+NO_DECLARED_VARIANTS = pl.DataFrame(schema={"model_id": pl.String, "variant": pl.String, "variant_rank": pl.Int64})
+
+_ORDER = [("_prov", False), ("priority", True), ("variant_rank", False), ("observed_on", True), ("source_id", False),
+          ("raw_value", True), ("source_model_name", False)]
+
+
+def variant_ranks(models: pl.DataFrame) -> pl.DataFrame:
+    """(model_id, variant, variant_rank): the catalog's declared variants, best first (0)."""
+    return (
+        models.select("model_id", pl.col("variants").fill_null([]))
+        .explode("variants")
+        .drop_nulls("variants")
+        .select("model_id", pl.col("variants").str.to_lowercase().alias("variant"),
+                pl.int_range(pl.len()).over("model_id").cast(pl.Int64).alias("variant_rank"))
+    )
+
+
+def with_variant_rank(frame: pl.LazyFrame, ranks: pl.DataFrame | None) -> pl.LazyFrame:
+    """Add `variant_rank`: declared variants in order, then the unstated default, then undeclared ones.
+
+    `ranks` is `variant_ranks(models)`; None means no model declares variants."""
+    ranks = NO_DECLARED_VARIANTS if ranks is None else ranks
+    return frame.join(ranks.lazy(), on=["model_id", "variant"], how="left").with_columns(
+        pl.when(pl.col("variant").is_null())
+        .then(UNSTATED_VARIANT_RANK)
+        .otherwise(pl.col("variant_rank").fill_null(UNDECLARED_VARIANT_RANK))
+        .alias("variant_rank")
+    )
+
+
+def best_first(frame: pl.LazyFrame, within: list[str], sources: pl.LazyFrame, ranks: pl.DataFrame | None) -> pl.LazyFrame:
+    """`frame` sorted so the preferred row of each `within` group comes first; adds `_prov`, `priority`,
+    `variant_rank` (the caller drops them)."""
+    ranked = (
+        frame.join(sources.select("source_id", "priority"), on="source_id", how="left")
+        .pipe(with_variant_rank, ranks)
+        .with_columns(pl.col("provenance").replace_strict(PROVENANCE_ORDER, return_dtype=pl.Int8).alias("_prov"))
+    )
+    return ranked.sort(
+        [*within, *(c for c, _ in _ORDER)], descending=[*([False] * len(within)), *(d for _, d in _ORDER)], nulls_last=True
+    )

@@ -1,0 +1,71 @@
+"""The table-building step: every table of one snapshot from its validated inputs. Pure: frames and the
+date in, frames out; the transforms are planned lazily and collected once, together, at the end.
+
+Each published table has one transform named for it (transforms/<table>.py); this module only wires them.
+"""
+
+from datetime import date
+
+import polars as pl
+
+from benchmart.settings import DEFAULT_RULES, RankRules
+from benchmart.transforms.dim_benchmark import dim_benchmark
+from benchmart.transforms.dim_category import dim_category
+from benchmart.transforms.dim_model import dim_model
+from benchmart.transforms.dim_source import dim_source
+from benchmart.transforms.fct_benchmark_score import fct_benchmark_score, lane_benchmark_scores
+from benchmart.transforms.fct_model_price import fct_model_price
+from benchmart.transforms.fct_model_runtime import fct_model_runtime
+from benchmart.transforms.mart_category_score import mart_category_score
+from benchmart.transforms.mart_head_to_head import mart_head_to_head
+from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
+from benchmart.transforms.mart_leaderboard import mart_leaderboard
+from benchmart.transforms.pairs import ranked_pairs
+from benchmart.transforms.preference import variant_ranks
+
+
+
+def build_tables(
+    snapshot_date: date,
+    observations: pl.DataFrame,
+    prices: pl.DataFrame,
+    runtime: pl.DataFrame,
+    model_facts: pl.DataFrame,
+    catalog_models: pl.DataFrame,
+    categories: pl.DataFrame,
+    benchmarks: pl.DataFrame,
+    sources: pl.DataFrame,
+    freshness: pl.DataFrame,
+    rules: RankRules = DEFAULT_RULES,
+) -> dict[str, pl.DataFrame]:
+    """Every published table keyed by name; snapshot tables carry `snapshot_date` first, dimensions do not.
+
+    `observations`: fct_benchmark_observation rows that passed validation; `prices`, `runtime`, `model_facts`:
+    resolved source rows; `catalog_models`, `categories`, `benchmarks`: the curated catalog; `sources`: the
+    sources file as a frame; `freshness`: (source_id, status) of this run's sources."""
+    ranks = variant_ranks(catalog_models)
+    cats, benches, srcs = dim_category(categories.lazy()), dim_benchmark(benchmarks.lazy()), dim_source(sources.lazy())
+    models = dim_model(catalog_models.lazy(), model_facts.lazy(), srcs)
+    scores = fct_benchmark_score(observations.lazy(), srcs, ranks)
+    prices_t = fct_model_price(prices.lazy())
+    runtime_t = fct_model_runtime(runtime.lazy(), models)
+    category_scores = mart_category_score(scores, benches)
+    board = mart_leaderboard(category_scores, cats, scores, benches, prices_t, runtime_t, models, srcs, freshness.lazy(), rules)
+    pairs = ranked_pairs(board)
+    bench_scores = lane_benchmark_scores(scores, benches)
+    pair_cats = mart_head_to_head_category(pairs, category_scores, bench_scores)
+    pair_table = mart_head_to_head(pairs, board, pair_cats, bench_scores, models, cats, benches)
+    snapshot = {
+        "fct_benchmark_observation": observations.lazy(),
+        "fct_benchmark_score": scores,
+        "fct_model_price": prices_t,
+        "fct_model_runtime": runtime_t,
+        "mart_category_score": category_scores,
+        "mart_leaderboard": board,
+        "mart_head_to_head": pair_table,
+        "mart_head_to_head_category": pair_cats,
+    }
+    stamp = pl.lit(snapshot_date, pl.Date).alias("snapshot_date")
+    plans = {name: plan.select(stamp, pl.all()) for name, plan in snapshot.items()}
+    plans |= {"dim_category": cats, "dim_benchmark": benches, "dim_model": models, "dim_source": srcs}
+    return dict(zip(plans, pl.collect_all(list(plans.values()))))
