@@ -1,1 +1,1 @@
-"""Prefect flows and tasks. They only wire the stages in benchmart.stages; no logic of their own."""
+"""Prefect flows and tasks. They only wire the steps of ingest/, transforms/, expectations/ and warehouse/."""

@@ -27,14 +27,17 @@ def fetch_source(source: SourceConfig, landing_dir: Path, http_retries: int, htt
     return acquire.acquire(source, LandingZone(landing_dir), http=session(http_retries, http_backoff_s))
 
 
+def parser_files() -> list[Path]:
+    """Every file a parse result depends on: the connectors (shared helpers included), the source config, the frame contracts."""
+    roots = [Path(acquire.__file__).parent / "connectors", Path(acquire.__file__).parent / "config.py", Path(contracts.__file__)]
+    return sorted(p for root in roots for p in ([root] if root.is_file() else root.rglob("*.py")))
+
+
 @cache
 def parser_fingerprint() -> str:
-    """The package version and a hash of every file a parse result depends on (connectors, the source config,
-    the frame contracts), so a change to any of them, shared helpers included, invalidates cached parses."""
-    roots = [Path(acquire.__file__).parent / "connectors", Path(acquire.__file__).parent / "config.py", Path(contracts.__file__)]
-    files = sorted(p for root in roots for p in ([root] if root.is_file() else root.rglob("*.py")))
+    """The package version and a hash of every parser file, so a change to any of them invalidates cached parses."""
     digest = hashlib.sha256(benchmart.__version__.encode())
-    for path in files:
+    for path in parser_files():
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -20,7 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 from benchmart.ingest.catalog import load_catalog  # noqa: E402
 
 SAMPLES = PROJECT_ROOT / "samples"
-SHARED_SOURCES = PROJECT_ROOT.parent / "shared" / "sources"
+FIXTURES = Path(__file__).parent / "fixtures"  # excerpts of real public files, license in fixtures/README.md
 PG_URL = os.environ.get("BENCHMART_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -58,10 +58,14 @@ def test_unknown_model_gets_the_closest_names_and_a_non_zero_exit(wh):
 
 
 def test_leaderboard_lists_ranked_models_with_na_for_missing_prices(wh):
-    code, out = invoke("leaderboard", "--top", "15", "--warehouse", wh)
-    assert code == 0, out
-    assert "Gemma 4 12B" in out and "N/A" in out
-    assert re.search(r"│?\s*1\s+\S", out)
+    result = runner.invoke(app, ["leaderboard", "--top", "50", "--warehouse", wh], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    ranks = [int(line.split()[0]) for line in result.output.splitlines() if re.match(r"^\s*\d+\s+\S", line)]
+    gemma = next(line for line in result.output.splitlines() if "Gemma 4 12B" in line)
+    assert gemma.count("N/A") == 4  # price, blended price, speed, latency: no source has them, never estimated
+    mini = next(line for line in result.output.splitlines() if "GPT-4.1 mini" in line)
+    assert "0.40/1.60" in mini and "N/A" not in mini
+    assert ranks[0] == 1 and ranks == sorted(ranks) and len(ranks) > 15
 
 
 def test_leaderboard_by_category_and_verified_lane(wh):

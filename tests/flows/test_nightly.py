@@ -47,12 +47,35 @@ def test_golden_case_gemma_4_12b_vs_gpt_41_mini(golden):
     assert "different benchmarks" in verdict  # coding and knowledge averages rest on different benchmarks
 
 
-def test_latest_views_show_the_newest_snapshot(golden):
-    _, engine, _ = golden
+def test_latest_views_show_the_newest_snapshot(golden, tmp_path):
+    """On a copy of the golden warehouse, an older and a newer snapshot: the views follow the newest only."""
+    import shutil
+
+    from benchmart.warehouse.publish import publish_snapshot
+
+    shutil.copy(golden[2].removeprefix("sqlite:///"), tmp_path / "copy.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'copy.db'}")
+
+    def latest_top():
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT model_id FROM v_leaderboard_latest WHERE lane='provisional' AND rank = 1")).scalar()
+
+    golden_top = latest_top()
+    older = table_at(engine, "mart_leaderboard", DAY).with_columns(pl.lit(date(2026, 11, 1)).alias("snapshot_date"))
+    older = older.with_columns(pl.when(pl.col("model_id") == golden_top).then(None).otherwise(pl.col("rank")).alias("rank"))
+    publish_snapshot(engine, date(2026, 11, 1), {"mart_leaderboard": older})
+    assert latest_top() == golden_top  # an older snapshot does not take over
+    newer = table_at(engine, "mart_leaderboard", DAY).with_columns(pl.lit(date(2026, 11, 30)).alias("snapshot_date"))
+    newer = newer.with_columns(pl.when(pl.col("rank") == 1).then(2).when(pl.col("model_id") == "gpt-4.1-mini").then(1)
+                               .otherwise(pl.col("rank")).alias("rank"))
+    publish_snapshot(engine, date(2026, 11, 30), {"mart_leaderboard": newer})
+    assert golden_top != "gpt-4.1-mini" and latest_top() == "gpt-4.1-mini"
     with engine.connect() as conn:
-        top = conn.execute(text("SELECT model_display_name FROM v_leaderboard_latest WHERE lane='provisional' AND rank = 1")).scalar()
+        dates = conn.execute(text("SELECT DISTINCT snapshot_date FROM v_leaderboard_latest")).scalars().all()
         n = conn.execute(text("SELECT count(*) FROM v_head_to_head_latest WHERE model_a_name = 'Gemma 4 12B' AND model_b_name = 'GPT-4.1 mini'")).scalar()
-    assert top and n == 2 - 1  # provisional lane only: Gemma's figures are unverified
+    assert [str(d)[:10] for d in dates] == ["2026-11-30"]
+    assert n == 1  # head-to-head's newest snapshot is still the golden one; provisional lane only
+    engine.dispose()
 
 
 def test_unknown_model_names_land_in_the_unmatched_report_and_quarantine(golden):

@@ -6,7 +6,7 @@ from benchmart.ingest.connectors import parse_payload
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
 
-from ..conftest import SAMPLES, SHARED_SOURCES
+from ..conftest import FIXTURES, SAMPLES
 
 
 def source(fmt: str, kind: str, **kw) -> SourceConfig:
@@ -116,15 +116,16 @@ def test_bundled_samples_parse_without_rejects(name, fmt, kind):
     assert parsed.records_read > 0
 
 
-@pytest.mark.skipif(not SHARED_SOURCES.exists(), reason="../shared/sources (real public snapshots) is not present")
-def test_real_litellm_and_models_dev_snapshots_price_gpt_41_mini_at_40_and_160_cents():
-    lite = parse_payload((SHARED_SOURCES / "litellm_model_prices_and_context_window.json").read_bytes(), source("litellm", "prices"))
+def test_real_litellm_and_models_dev_files_price_gpt_41_mini_at_40_and_160_cents():
+    lite = parse_payload((FIXTURES / "litellm_model_prices_excerpt.json").read_bytes(), source("litellm", "prices"))
     row = lite.prices.filter(lite.prices["model_name"] == "gpt-4.1-mini").row(0, named=True)
     assert (row["input_usd_per_mtok"], row["output_usd_per_mtok"]) == (0.4, 1.6)
-    dev = parse_payload((SHARED_SOURCES / "models_dev_api.json").read_bytes(), source("models_dev", "models"))
+    dev = parse_payload((FIXTURES / "models_dev_excerpt.json").read_bytes(), source("models_dev", "models"))
     row = dev.prices.filter((dev.prices["model_name"] == "gpt-4.1-mini") & (dev.prices["provider"] == "openai")).row(0, named=True)
     assert (row["input_usd_per_mtok"], row["output_usd_per_mtok"]) == (0.4, 1.6)
-    assert lite.records_read > 4000 and dev.records_read > 1000
+    assert lite.records_read == 15 and dev.records_read == 6
+    assert lite.skipped == {"documentation_stub": 1, "alias_of_stub": 2, "not_a_chat_model": 1}
+    assert "azure/eu/gpt-4.1-mini" in lite.prices["model_name"].to_list()
 
 
 def test_litellm_says_what_it_skips_by_design():
