@@ -16,8 +16,13 @@ from benchmart.cli import boards, pipeline, sources, warehouse  # noqa: E402
 
 app = typer.Typer(help="benchmart: LLM benchmark results, prices and runtime -> leaderboards and head-to-heads.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-for command in (pipeline.run, pipeline.backfill, pipeline.serve, pipeline.deploy, boards.leaderboard, boards.compare, boards.models):
+for command in (pipeline.run, pipeline.backfill, pipeline.serve, pipeline.deploy, boards.leaderboard, boards.compare):
     app.command()(command)
+
+models_app = typer.Typer(help="The catalog's models; `unmatched` lists the names no model matched.", invoke_without_command=True)
+models_app.callback()(boards.models)
+models_app.command("unmatched")(boards.unmatched)
+app.add_typer(models_app, name="models")
 
 sources_app = typer.Typer(help="Sources: check what each one yields and which names it uses.", no_args_is_help=True)
 sources_app.command("check")(sources.check)

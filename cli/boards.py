@@ -7,7 +7,11 @@ from rich import box
 from rich.table import Table
 import typer
 
-from benchmart.cli.common import DateOpt, LaneOpt, WarehouseOpt, check_lane, console, engine, fail, fmt, parse_date, tokens, yes
+from rich.markup import escape
+
+from benchmart.cli.common import (
+    DateOpt, LaneOpt, WarehouseOpt, check_lane, console, engine, fail, fmt, parse_date, tokens, usage_error, yes,
+)
 from benchmart.errors import BenchmartError
 from benchmart.settings import Settings
 
@@ -131,10 +135,12 @@ def yes(value) -> str:
     return "N/A" if value is None else ("yes" if value else "no")
 
 
-def models(warehouse: WarehouseOpt = None) -> None:
-    """List the catalog's models and their aliases."""
+def models(ctx: typer.Context, warehouse: WarehouseOpt = None) -> None:
+    """List the catalog's models and their aliases (`models unmatched`: the names no model matched)."""
     from benchmart.ingest.catalog import load_catalog
 
+    if ctx.invoked_subcommand:
+        return
     try:
         catalog = load_catalog(Settings().catalog_dir)
     except BenchmartError as exc:
@@ -144,4 +150,29 @@ def models(warehouse: WarehouseOpt = None) -> None:
         table.add_column(col)
     for m in catalog.models:
         table.add_row(m.id, m.display_name, m.vendor, ", ".join(m.aliases))
+    console.print(table)
+
+
+def unmatched(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source id.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="model or benchmark.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many rows.")] = 30,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Names the sources use that resolve to no model or benchmark, newest first, then most rows."""
+    from benchmart.warehouse import read
+
+    if kind not in (None, "model", "benchmark"):
+        usage_error(f"--kind must be model or benchmark, not {kind!r}")
+    try:
+        names = read.unmatched_names(engine(warehouse), source, kind)
+    except BenchmartError as exc:
+        fail(exc)
+    table = Table(title=f"unmatched names ({names.height:,}; newest first, then most rows)", box=box.SIMPLE_HEAD)
+    for col in ("source", "kind", "name", "rows", "in", "first seen", "last seen", "closest catalog ids (a hint)"):
+        table.add_column(col, justify="right" if col == "rows" else "left")
+    for r in names.head(top).to_dicts():
+        table.add_row(*(escape(str(v)) if v is not None else "" for v in (
+            r["source_id"], r["kind"], r["name"], f"{r['rows']:,}", r["found_in"], str(r["first_seen"])[:10],
+            str(r["last_seen"])[:10], r["candidate"])))
     console.print(table)

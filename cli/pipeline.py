@@ -39,9 +39,11 @@ def run(
     counts = ", ".join(f"{k} {v:,}" for k, v in result.row_counts.items())
     console.print(f"[bold green]published[/] snapshot {result.snapshot_date} to {safe_url(result.warehouse_url)}")
     console.print(f"rows: {counts}; quarantined {result.quarantined:,}; unmatched names {result.unmatched.height:,}")
-    if result.unmatched.height:
-        top = ", ".join(f"{r['name']} ({r['source_id']}, {r['rows']})" for r in result.unmatched.head(5).to_dicts())
-        console.print(f"[yellow]unmatched (see ops_quarantine):[/] {top}")
+    models = result.unmatched_models()
+    if models.height:
+        top = ", ".join(f"{r['name']} ({r['source_id']}, {r['rows']})" for r in models.head(5).to_dicts())
+        console.print("[yellow]unmatched models (benchmart models unmatched):[/] ", end="")
+        console.print(top, markup=False)
     for s in result.stale_sources:
         console.print(f"[yellow]warning:[/] source {s['source_id']} is {s['status']}: {s.get('error')}")
     if result.stale_sources:

@@ -41,6 +41,9 @@ def check(
                         str(r.catalog_models), bench, r.error or "")
     console.print(summary)
     for r in results:
+        if r.rules:
+            console.print(f"{r.source_id}: left out by rule: " + ", ".join(f"{k} {v:,}" for k, v in r.rules.items()), markup=False)
+    for r in results:
         if r.skipped:
             console.print(f"{r.source_id}: skipped by design: " + ", ".join(f"{k} {v:,}" for k, v in r.skipped.items()))
     for r in results:

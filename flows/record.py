@@ -13,7 +13,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from benchmart import contracts
 from benchmart.errors import BenchmartError, ValidationFailed
 from benchmart.warehouse.engine import make_engine
-from benchmart.warehouse.runs import record_payloads, record_run
+from benchmart.warehouse.runs import UNMATCHED, record_payloads, record_run
 
 
 @dataclass
@@ -43,6 +43,13 @@ class RunResult:
     def stale_sources(self) -> list[dict]:
         return [s for s in self.sources if s["status"] in contracts.STALE_STATUSES]
 
+    def unmatched_frame(self) -> pl.DataFrame:
+        return self.unmatched if self.unmatched.width else pl.DataFrame(schema=UNMATCHED)
+
+    def unmatched_models(self) -> pl.DataFrame:
+        """The unmatched model names, most rows first (benchmark names aside: they are a catalog question)."""
+        return self.unmatched_frame().filter(pl.col("kind") == "model")
+
     @contextmanager
     def stage(self, name: str):
         """Time a stage into `stages` (seconds, rounded to ms)."""
@@ -66,7 +73,7 @@ class RunResult:
         if self.payloads is not None:
             record_payloads(conn, self.payloads)
         record_run(conn, self.run_id, self.flow, self.snapshot_date, self.status, self.started_at, datetime.now(timezone.utc),
-                   self.row_counts, self.sources, self.stages, self.quarantine, self.unmatched.height, self.error)
+                   self.row_counts, self.sources, self.stages, self.quarantine, self.unmatched_frame(), self.error)
 
     def write_failure(self, exc: BaseException, wait_s: float) -> None:
         """Record a failed run in its own transaction; never masks the run's own error."""
@@ -108,8 +115,9 @@ def publish_artifacts(result: RunResult, tables: dict[str, pl.DataFrame] | None)
             description=f"Top 10, provisional lane, snapshot {day}",
         )
     create_markdown_artifact(key="validation-summary", markdown=validation_markdown(result), description=f"Validation, snapshot {day}")
-    unmatched = result.unmatched.head(50).to_dicts() if result.unmatched.width else []
-    create_table_artifact(key="unmatched-names", table=unmatched or [{"note": "every name resolved"}], description=f"Unmatched names, snapshot {day}")
+    unmatched = pl.concat([result.unmatched_models().head(40), result.unmatched_frame().filter(pl.col("kind") == "benchmark").head(10)])
+    create_table_artifact(key="unmatched-names", table=unmatched.to_dicts() or [{"note": "every name resolved"}],
+                          description=f"Unmatched model names (most rows first), then benchmark names, snapshot {day}")
     create_markdown_artifact(key="source-freshness", markdown=sources_markdown(result), description=f"Sources, snapshot {day}")
 
 

@@ -1,17 +1,18 @@
 """`benchmart sources check`: what each source yields, and which names it uses that the catalog does not know."""
 
 from dataclasses import dataclass, field
-import difflib
-
 import polars as pl
 
-from benchmart.ingest.catalog import Catalog
-from benchmart.ingest.connectors import Parsed, parse_payload
 from benchmart.errors import BenchmartError
-from benchmart.ingest.fetch import fetch
+from benchmart.ingest.catalog import Catalog
 from benchmart.ingest.config import SourceConfig
-from benchmart.transforms.names import normalized_key
-from benchmart.transforms.resolve import resolved
+from benchmart.ingest.connectors import Parsed, parse_payload
+from benchmart.ingest.fetch import fetch
+from benchmart.ingest.sources import sources_frame
+from benchmart.transforms.fct_benchmark_observation import fct_benchmark_observation
+from benchmart.transforms.names import closest_ids
+from benchmart.transforms.preference import variant_ranks
+from benchmart.transforms.resolve import resolved, unmatched_quarantine
 
 
 @dataclass
@@ -28,6 +29,7 @@ class SourceCheck:
     benchmarks: int = 0
     benchmarks_matched: int = 0
     unmatched: pl.DataFrame = field(default_factory=pl.DataFrame)  # kind, name, rows, suggestions
+    rules: dict = field(default_factory=dict)  # records left out, by the rule they broke (parse, resolve, transform)
 
     @property
     def matched_share(self) -> float | None:
@@ -40,10 +42,11 @@ def check_source(source: SourceConfig, catalog: Catalog, payload: bytes | None =
         parsed = parse_payload(payload if payload is not None else fetch(source).content, source)
     except BenchmartError as exc:
         return SourceCheck(source.id, error=str(exc))
-    return summarize(source.id, parsed, catalog)
+    return summarize(source, parsed, catalog)
 
 
-def summarize(source_id: str, parsed: Parsed, catalog: Catalog) -> SourceCheck:
+def summarize(source: SourceConfig, parsed: Parsed, catalog: Catalog) -> SourceCheck:
+    source_id = source.id
     models, benches = catalog.model_index(), catalog.benchmark_index()
     frames = {
         "scores": resolved(parsed.scores, models, benches),
@@ -58,8 +61,16 @@ def summarize(source_id: str, parsed: Parsed, catalog: Catalog) -> SourceCheck:
         scores.filter(pl.col("benchmark_id").is_null()).group_by(pl.col("benchmark_name").alias("name")).agg(pl.len().alias("rows"))
         .with_columns(pl.lit("benchmark").alias("kind")),
     ]).select("kind", "name", pl.col("rows").cast(pl.Int64)).sort(["rows", "kind", "name"], descending=[True, False, False])
+    matched_scores = scores.filter(pl.col("model_id").is_not_null() & pl.col("benchmark_id").is_not_null())
+    _, left_out = fct_benchmark_observation(matched_scores.lazy(), catalog.benchmarks_frame().lazy(),
+                                            sources_frame([source]).lazy(), variant_ranks(catalog.models_frame()))
+    rules = pl.concat([
+        parsed.rejects.select("rule"), left_out.select("rule").collect(),
+        *(unmatched_quarantine(f, kind).select("rule") for kind, f in frames.items()),
+    ])
     return SourceCheck(
         source_id=source_id,
+        rules=dict(sorted(rules.group_by("rule").len().rows(), key=lambda r: (-r[1], r[0]))),
         records_read=parsed.records_read,
         observations=parsed.scores.height + parsed.prices.height + parsed.runtime.height,
         quarantined=parsed.rejects.height,
@@ -74,16 +85,10 @@ def summarize(source_id: str, parsed: Parsed, catalog: Catalog) -> SourceCheck:
 
 
 def _suggest(unmatched: pl.DataFrame, catalog: Catalog) -> pl.Series:
-    """Up to three catalog ids whose name keys are closest to each unmatched name (a hint for a new alias, never applied)."""
-    keyed = {
-        "model": catalog.model_index().filter(pl.col("match") == "normalized").select("key", pl.col("model_id").alias("id")),
-        "benchmark": catalog.benchmark_index().filter(pl.col("match") == "normalized").select("key", pl.col("benchmark_id").alias("id")),
-    }
-    lookup = {kind: dict(frame.rows()) for kind, frame in keyed.items()}
-    keys = unmatched.select(normalized_key(pl.col("name")).alias("k"))["k"].to_list()
-    out = []
-    for kind, key in zip(unmatched["kind"].to_list(), keys):
-        close = difflib.get_close_matches(key or "", list(lookup[kind]), n=5, cutoff=0.75)
-        ids = list(dict.fromkeys(lookup[kind][c] for c in close))[:3]
-        out.append(", ".join(ids))
-    return pl.Series("suggestions", out, dtype=pl.String)
+    """Up to three catalog ids close to each unmatched name (a hint for a new alias, never applied)."""
+    indexes = {"model": (catalog.model_index(), "model_id"), "benchmark": (catalog.benchmark_index(), "benchmark_id")}
+    hints = {}
+    for kind, (index, id_col) in indexes.items():
+        names = unmatched.filter(pl.col("kind") == kind)["name"].to_list()
+        hints |= {(kind, name): hint for name, hint in zip(names, closest_ids(names, index, id_col))}
+    return pl.Series("suggestions", [hints.get((k, n)) or "" for k, n in unmatched.select("kind", "name").rows()], dtype=pl.String)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from benchmart import contracts
 from benchmart.errors import ConfigError
 from benchmart.ingest.config import SourceConfig
-from benchmart.ingest.connectors import known_formats
+from benchmart.ingest.connectors import check_options, known_formats
 from benchmart.ingest.yamlfile import load_model
 
 
@@ -32,6 +32,10 @@ def load_sources(path: Path) -> list[SourceConfig]:
                 f"{path}: source {source.id!r} has unknown format {source.format!r} "
                 f"(known: {', '.join(sorted(known_formats()))})"
             )
+        try:
+            check_options(source)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
         resolved.append(_absolute(source, Path(path).parent))
     return [s for s in resolved if s.enabled]
 

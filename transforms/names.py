@@ -4,6 +4,8 @@ Exact alias matching first, then a normalized key. Never fuzzy: `gpt-4.1`,
 `gpt-4.1-mini` and `gpt-4.1-nano` have different keys and stay apart.
 """
 
+import difflib
+
 import polars as pl
 
 _DATE_SUFFIX = r"[-_ ]?(?:\(?\d{4}-\d{2}-\d{2}\)?|\(?20\d{6}\)?)$"
@@ -100,3 +102,15 @@ def split_variant(name: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         variant = pl.when(found.is_not_null()).then(found).otherwise(variant)
         base = pl.when(found.is_not_null()).then(name.str.replace(f"(?i){pattern}", "")).otherwise(base)
     return base.str.strip_chars(), variant.str.strip_chars().str.replace_all(r"\s+", "-")
+
+
+def closest_ids(names: list[str], index: pl.DataFrame, id_col: str, n: int = 3) -> list[str | None]:
+    """For each name, up to `n` ids whose normalized keys are closest (a hint for a new alias, never applied as a match)."""
+    lookup = dict(index.filter(pl.col("match") == "normalized").select("key", id_col).rows())
+    keys = pl.select(normalized_key(pl.Series(names, dtype=pl.String)).alias("k"))["k"].to_list()
+    out = []
+    for key in keys:
+        close = difflib.get_close_matches(key or "", list(lookup), n=5, cutoff=0.75)
+        ids = list(dict.fromkeys(lookup[c] for c in close))[:n]
+        out.append(", ".join(ids) or None)
+    return out

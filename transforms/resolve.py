@@ -6,7 +6,7 @@ from datetime import date
 import polars as pl
 
 from benchmart import contracts
-from benchmart.transforms.names import resolve_names, split_variant
+from benchmart.transforms.names import closest_ids, resolve_names, split_variant
 
 
 def resolved(frame: pl.DataFrame, model_index: pl.DataFrame, benchmark_index: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -63,25 +63,36 @@ def unmatched_quarantine(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
     )
 
 
-def unmatched_names(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """Unresolved names per source with their row counts, most frequent first."""
-    parts = [
-        frame.filter(pl.col("model_id").is_null()).select(
-            "source_id", pl.lit(f"{kind}:model").alias("kind"), pl.col("model_name").alias("name")
-        )
-    ]
+def unmatched_names(frame: pl.DataFrame, data: str) -> pl.DataFrame:
+    """Unresolved names per source: (source_id, kind model|benchmark, found_in, name, rows)."""
+    parts = [frame.filter(pl.col("model_id").is_null()).select("source_id", pl.lit("model").alias("kind"), pl.col("model_name").alias("name"))]
     if "benchmark_id" in frame.columns:
         parts.append(
             frame.filter(pl.col("benchmark_id").is_null()).select(
-                "source_id", pl.lit(f"{kind}:benchmark").alias("kind"), pl.col("benchmark_name").alias("name")
+                "source_id", pl.lit("benchmark").alias("kind"), pl.col("benchmark_name").alias("name")
             )
         )
-    return (
+    return pl.concat(parts).group_by("source_id", "kind", "name").agg(pl.len().cast(pl.Int64).alias("rows")).with_columns(
+        pl.lit(data).alias("found_in")
+    )
+
+
+def unmatched_report(parts: list[pl.DataFrame], model_index: pl.DataFrame, benchmark_index: pl.DataFrame,
+                     hints_for: int = 200) -> pl.DataFrame:
+    """One row per (source, kind, name) with its rows over all data kinds, most rows first; the `hints_for`
+    names with the most rows get the closest catalog ids as `candidate` (a hint, never a match)."""
+    report = (
         pl.concat(parts)
         .group_by("source_id", "kind", "name")
-        .agg(pl.len().cast(pl.Int64).alias("rows"))
+        .agg(pl.col("rows").sum(), pl.col("found_in").unique().sort().str.join(", "))
         .sort(["rows", "source_id", "kind", "name"], descending=[True, False, False, False])
     )
+    hints: list[str | None] = [None] * report.height
+    for kind, index, id_col in (("model", model_index, "model_id"), ("benchmark", benchmark_index, "benchmark_id")):
+        rows = [i for i, k in enumerate(report["kind"].to_list()[:hints_for]) if k == kind]
+        for i, hint in zip(rows, closest_ids([report["name"][i] for i in rows], index, id_col)):
+            hints[i] = hint
+    return report.with_columns(pl.Series("candidate", hints, dtype=pl.String))
 
 
 @dataclass
@@ -111,8 +122,6 @@ def resolve_inputs(
     facts = resolved(facts, model_index)
     kinds = ((scores, "scores"), (prices, "prices"), (runtime, "runtime"))
     quarantine = pl.concat([contracts.conform(rejects, contracts.QUARANTINE, "rejects")] + [unmatched_quarantine(f, k) for f, k in kinds])
-    unmatched = pl.concat([unmatched_names(f, k) for f, k in kinds]).sort(
-        ["rows", "source_id", "kind", "name"], descending=[True, False, False, False]
-    )
+    unmatched = unmatched_report([unmatched_names(f, k) for f, k in kinds], model_index, benchmark_index)
     later = dict(future.group_by("source_id").len().rows())
     return Inputs(matched(scores), matched(prices), matched(runtime), matched(facts), quarantine, unmatched, later)

@@ -78,3 +78,22 @@ def _polars_schema(tbl) -> dict[str, pl.DataType]:
         "INTEGER": pl.Int64, "BIGINT": pl.Int64, "FLOAT": pl.Float64, "DOUBLE": pl.Float64, "DOUBLE PRECISION": pl.Float64,
     }
     return {c.name: kinds.get(str(c.type).upper(), pl.String) for c in tbl.columns}
+
+
+def unmatched_names(engine: Engine, source: str | None = None, kind: str | None = None) -> pl.DataFrame:
+    """Each unmatched (source, kind, name) as of the newest run that met it, newest first, then most rows."""
+    require_schema(engine)
+    if not inspect(engine).has_table("ops_unmatched_name"):
+        where = engine.url.render_as_string(hide_password=True)
+        raise WarehouseError(f"this warehouse predates ops_unmatched_name; run `benchmart warehouse upgrade --warehouse {where}`")
+    where = " AND ".join(f"u.{c} = :{c}" for c, v in (("source_id", source), ("kind", kind)) if v) or "1 = 1"
+    return read_frame(
+        engine,
+        f"""SELECT u.source_id, u.kind, u.name, u.rows, u.found_in, u.first_seen, u.last_seen, u.candidate
+            FROM ops_unmatched_name u
+            JOIN (SELECT source_id, kind, name, max(last_seen) AS last_seen FROM ops_unmatched_name GROUP BY source_id, kind, name) n
+              ON n.source_id = u.source_id AND n.kind = u.kind AND n.name = u.name AND n.last_seen = u.last_seen
+            WHERE {where}
+            ORDER BY u.last_seen DESC, u.rows DESC, u.source_id, u.kind, u.name""",
+        {"source_id": source, "kind": kind},
+    ).unique(["source_id", "kind", "name"], keep="first", maintain_order=True)

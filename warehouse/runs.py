@@ -39,10 +39,12 @@ def record_run(
     sources: list[dict],
     stages: dict,
     quarantine: pl.DataFrame,
-    unmatched: int,
+    unmatched: pl.DataFrame,
     error: str | None = None,
 ) -> None:
-    """Write (or rewrite) the run's ops_pipeline_run row and its quarantine rows."""
+    """Write (or rewrite) the run's ops_pipeline_run row, its quarantine rows and its unmatched names.
+
+    `unmatched`: (source_id, kind, name, rows, found_in, candidate), one row per name."""
     run = pl.DataFrame(
         [
             {
@@ -56,7 +58,7 @@ def record_run(
                 "sources": json.dumps(sources, sort_keys=True, default=str),
                 "stages": json.dumps(stages, sort_keys=True),
                 "quarantined": quarantine.height,
-                "unmatched": unmatched,
+                "unmatched": unmatched.height,
                 "error": error,
             }
         ]
@@ -76,8 +78,35 @@ def record_run(
             "record",
         ),
     )
+    record_unmatched(conn, run_id, snapshot_date, unmatched)
 
 
 def record_payloads(conn: Connection, payloads: pl.DataFrame) -> None:
     """Upsert ops_raw_payload rows (source_id, sha256, url, bytes, path, fetched_at, last_fetched_at)."""
     upsert(conn, "ops_raw_payload", payloads)
+
+
+UNMATCHED = {"source_id": pl.String, "kind": pl.String, "name": pl.String, "rows": pl.Int64, "found_in": pl.String,
+             "candidate": pl.String}
+
+
+def record_unmatched(conn: Connection, run_id: str, snapshot_date: date, unmatched: pl.DataFrame) -> None:
+    """The run's unmatched names, each with the snapshot date of the first run that met it."""
+    conn.execute(text("DELETE FROM ops_unmatched_name WHERE run_id = :r"), {"r": run_id})
+    if unmatched.is_empty():
+        return
+    seen = conn.execute(text("SELECT source_id, kind, name, min(first_seen) FROM ops_unmatched_name GROUP BY source_id, kind, name"))
+    earlier = pl.DataFrame(  # SQLite hands dates back as text, PostgreSQL as dates
+        [(*r[:3], str(r[3])[:10]) for r in seen.fetchall()],
+        schema={"source_id": pl.String, "kind": pl.String, "name": pl.String, "first_seen": pl.String}, orient="row",
+    ).with_columns(pl.col("first_seen").str.to_date())
+    day = pl.lit(snapshot_date, pl.Date)
+    rows = (
+        unmatched.select(*UNMATCHED)
+        .join(earlier, on=["source_id", "kind", "name"], how="left")
+        .select(
+            pl.lit(run_id).alias("run_id"), "source_id", "kind", "name", day.alias("snapshot_date"), "rows", "found_in",
+            pl.min_horizontal(pl.col("first_seen"), day).alias("first_seen"), day.alias("last_seen"), "candidate",
+        )
+    )
+    bulk_insert(conn, "ops_unmatched_name", rows)

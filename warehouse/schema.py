@@ -272,6 +272,22 @@ class OpsQuarantine(SQLModel, table=True):
     record: str = text_col("The record as JSON", nullable=False)
 
 
+class OpsUnmatchedName(SQLModel, table=True):
+    """One row per run, source, kind and name that resolved to nothing (the unmatched report, as data)."""
+
+    __tablename__ = "ops_unmatched_name"
+    run_id: str = key("Run that met the name (ops_pipeline_run)")
+    source_id: str = key(SOURCE)
+    kind: str = key("model or benchmark")
+    name: str = key("The name as the source wrote it")
+    snapshot_date: date = col(SNAPSHOT)
+    rows: int = col("Records of the run that carried the name")
+    found_in: str = col("Which data carried it: scores, prices, runtime (comma-separated)")
+    first_seen: date = col("Snapshot date of the first run that met the name")
+    last_seen: date = col("Snapshot date of this run")
+    candidate: str | None = col("Closest catalog ids by name key: a hint for an alias, never applied; NULL: none close")
+
+
 SNAPSHOT_TABLES = [
     "fct_benchmark_observation",
     "fct_benchmark_score",
@@ -312,7 +328,7 @@ VIEWS = {
 MODELS = [
     DimCategory, DimBenchmark, DimModel, DimSource, FctBenchmarkObservation, FctBenchmarkScore, FctModelPrice,
     FctModelRuntime, MartCategoryScore, MartLeaderboard, MartHeadToHead, MartHeadToHeadCategory,
-    OpsRawPayload, OpsPipelineRun, OpsQuarantine,
+    OpsRawPayload, OpsPipelineRun, OpsQuarantine, OpsUnmatchedName,
 ]
 
 

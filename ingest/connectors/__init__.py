@@ -7,23 +7,40 @@ Adding a format is adding a module and one line in REGISTRY.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
 
+from benchmart.errors import ConfigError
 from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors import aider, epoch, litellm, livebench, llm_stats, models_dev, openrouter, tabular
 from benchmart.ingest.connectors.common import Parsed
 
-Connector = Callable[[bytes, SourceConfig], Parsed]
+COMMON_OPTIONS = {"accept_html": "accept an HTTP answer that is an HTML page (refused by default: usually an error page)"}
+
+
+@dataclass(frozen=True)
+class Connector:
+    """A format: its parse function and the options it accepts (name -> meaning)."""
+
+    parse: Callable[[bytes, SourceConfig], Parsed]
+    options: dict[str, str]
+    check: Callable[[dict], str | None] = lambda options: None  # a message when an option's value is wrong
+
+    @classmethod
+    def of(cls, module: ModuleType, parse: Callable | None = None) -> "Connector":
+        return cls(parse or module.parse, COMMON_OPTIONS | module.OPTIONS, getattr(module, "check_options", lambda options: None))
+
 
 REGISTRY: dict[str, Connector] = {
-    "aider": aider.parse,
-    "csv": tabular.parse_csv,
-    "epoch": epoch.parse,
-    "json": tabular.parse_json,
-    "litellm": litellm.parse,
-    "livebench": livebench.parse,
-    "llm_stats": llm_stats.parse,
-    "models_dev": models_dev.parse,
-    "openrouter": openrouter.parse,
+    "aider": Connector.of(aider),
+    "csv": Connector.of(tabular, tabular.parse_csv),
+    "epoch": Connector.of(epoch),
+    "json": Connector.of(tabular, tabular.parse_json),
+    "litellm": Connector.of(litellm),
+    "livebench": Connector.of(livebench),
+    "llm_stats": Connector.of(llm_stats),
+    "models_dev": Connector.of(models_dev),
+    "openrouter": Connector.of(openrouter),
 }
 
 
@@ -31,8 +48,22 @@ def known_formats() -> set[str]:
     return set(REGISTRY)
 
 
+def check_options(source: SourceConfig) -> None:
+    """Unknown option keys and wrong values are configuration errors naming the source, the key and the allowed ones."""
+    connector = REGISTRY[source.format]
+    unknown = sorted(set(source.options) - set(connector.options))
+    if unknown:
+        raise ConfigError(
+            f"source {source.id!r} (format {source.format}): unknown option {unknown[0]!r}; "
+            f"allowed: {', '.join(sorted(connector.options))}"
+        )
+    problem = connector.check(source.options)
+    if problem:
+        raise ConfigError(f"source {source.id!r} (format {source.format}): {problem}")
+
+
 def parse_payload(payload: bytes, source: SourceConfig) -> Parsed:
-    return REGISTRY[source.format](payload, source).conformed()
+    return REGISTRY[source.format].parse(payload, source).conformed()
 
 
-__all__ = ["REGISTRY", "Connector", "Parsed", "known_formats", "parse_payload"]
+__all__ = ["REGISTRY", "Connector", "Parsed", "check_options", "known_formats", "parse_payload"]

@@ -20,6 +20,16 @@ from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors.common import Parsed, reject, rejects_frame, rows_frame
 
 LEADERBOARD = "https://aider.chat/docs/leaderboards/"
+METRICS = ("pass_rate_2", "pass_rate_1")
+OPTIONS = {
+    "benchmark": "the benchmark name the board's runs score (default: Aider Polyglot)",
+    "metric": "which pass rate is the score: pass_rate_2 (default; two attempts) or pass_rate_1 (boards without a second attempt)",
+}
+
+
+def check_options(options: dict) -> str | None:
+    metric = options.get("metric", METRICS[0])
+    return None if metric in METRICS else f"options.metric must be one of {', '.join(METRICS)}, not {metric!r}"
 
 
 def parse(payload: bytes, source: SourceConfig) -> Parsed:
@@ -30,6 +40,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
     if not isinstance(runs, list):
         raise SourceError(f"source {source.id!r}: expected a YAML list of runs")
     benchmark = source.options.get("benchmark", "Aider Polyglot")
+    metric = source.options.get("metric", METRICS[0])
     rows, rejects = [], []
     for run in runs:
         if not isinstance(run, dict):
@@ -40,9 +51,9 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
         if "--architect" in args or "--editor-model" in args:
             rejects.append(reject(source.id, "architect_run_has_two_models", run))
             continue
-        value = _number(run.get("pass_rate_2"))
+        value = _number(run.get(metric))
         if value is None:
-            rejects.append(reject(source.id, "pass_rate_2_missing", run))
+            rejects.append(reject(source.id, f"{metric}_missing", run))
             continue
         model = _flag(args, "--model") or display
         if not model:

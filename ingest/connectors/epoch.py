@@ -27,6 +27,10 @@ EXTERNAL_NAMES = {
     "livebench": "LiveBench Global", "mmlu": "MMLU", "os_world": "OSWorld", "simple_bench": "SimpleBench",
     "terminal_bench": "Terminal-Bench",
 }
+OPTIONS = {
+    "file": "the file name of a payload that is a single CSV rather than the zip (default: data.csv)",
+    "benchmarks": "{external table key: benchmark name} for external_benchmark_<key>.csv files",
+}
 DATE_FORMATS = ["%d %B %Y %I:%M%p", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%.fZ", "%Y-%m-%d %H:%M:%S"]
 
 

@@ -8,6 +8,7 @@ from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors.common import Parsed, load_json, non_negative, positive_int, reject, rejects_frame, rows_frame
 
 PER_MILLION = 1_000_000
+OPTIONS = {"modes": "which LiteLLM modes are language models to price (default: [chat])"}
 
 
 def parse(payload: bytes, source: SourceConfig) -> Parsed:

@@ -21,6 +21,10 @@ from benchmart.ingest.config import SourceConfig
 import benchmart.ingest.connectors.bundle as bundle
 from benchmart.ingest.connectors.common import Parsed, reject, rejects_frame
 
+OPTIONS = {
+    "categories": "{category: [tasks]} when the release has no categories file",
+    "release_date": "YYYY-MM-DD when the file names do not carry the release date",
+}
 _RELEASE = re.compile(r"(\d{4})_(\d{2})_(\d{2})")
 
 

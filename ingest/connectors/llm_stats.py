@@ -23,6 +23,8 @@ from benchmart.ingest.connectors.common import Parsed, non_negative, reject, rej
 _MODEL = re.compile(r"(?:^|/)organizations/[^/]+/models/([^/]+)/(model|benchmarks)\.json$")
 _PROVIDER = re.compile(r"(?:^|/)providers/([^/]+)/models\.json$")
 
+OPTIONS: dict[str, str] = {}  # this format takes no options
+
 
 def parse(payload: bytes, source: SourceConfig) -> Parsed:
     files = bundle.members(payload, source.id)

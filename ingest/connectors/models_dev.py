@@ -15,6 +15,8 @@ from benchmart.ingest.connectors.common import Parsed, load_json, non_negative, 
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
+OPTIONS: dict[str, str] = {}  # this format takes no options
+
 
 def parse(payload: bytes, source: SourceConfig) -> Parsed:
     data = load_json(payload, source, "models.dev payload")

@@ -11,6 +11,8 @@ from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors.common import Parsed, load_json, positive_int, reject, rejects_frame, rows_frame
 
+OPTIONS: dict[str, str] = {}  # this format takes no options
+
 
 def parse(payload: bytes, source: SourceConfig) -> Parsed:
     data = load_json(payload, source, "OpenRouter payload")

@@ -34,6 +34,14 @@ OPTIONAL = {
     "runtime": ("provider", "output_tokens_per_s", "ttft_s"),
 }
 NUMERIC = {"value", "input", "output", "output_tokens_per_s", "ttft_s"}
+OPTIONS = {
+    "columns": "{canonical field: column name}",
+    "benchmark": "a constant benchmark name, when the file holds one benchmark",
+    "unit": "a constant unit (percent or fraction)",
+    "date_format": "strftime format of the date column",
+    "records_key": "JSON: the key holding the list of records (default: data, or a top-level list)",
+    "zip_member": "read this file of a zip or tar payload",
+}
 
 
 def parse_csv(payload: bytes, source: SourceConfig) -> Parsed:

@@ -90,3 +90,16 @@ def test_sources_check_reports_counts_and_unmatched_names_with_suggestions():
     assert code == 0, out
     assert "benchmart-scores" in out and "303" in out  # records read from the bundled scores CSV
     assert "Command A" in out and "unmatched names, most frequent first" in out
+    assert "benchmart-scores: left out by rule: unknown_model 2" in out  # Command A's two score rows
+
+
+def test_models_unmatched_lists_the_names_no_model_matched(wh):
+    code, out = invoke("models", "unmatched", "--warehouse", wh)
+    assert code == 0, out
+    assert "Command A" in out and "benchmart-scores" in out and "deepseek-reasoner" in out
+    code, out = invoke("models", "unmatched", "--kind", "benchmark", "--warehouse", wh)
+    assert code == 0 and "Command A" not in out
+    code, out = invoke("models", "unmatched", "--kind", "vendor", "--warehouse", wh)
+    assert code == 2 and "--kind must be model or benchmark" in out
+    code, out = invoke("models", "--warehouse", wh)
+    assert code == 0 and "GPT-4.1 mini" in out  # the catalog listing is still the default

@@ -122,8 +122,8 @@ def test_a_bad_row_is_quarantined_with_its_rule_and_the_rest_published(tmp_path,
         result = run(tmp_path, write_sources(tmp_path / "sources.yaml", base), sqlite_url)
     engine = make_engine(sqlite_url)
     q = table_at(engine, "ops_quarantine", run_id=result.run_id)
-    rules = dict(q.select("rule", "record").filter(pl.col("rule").is_in(["score_out_of_range", "value_not_a_number"])).rows())
-    assert "180" in rules["score_out_of_range"] and "SimpleQA" in rules["value_not_a_number"]
+    rules = dict(q.select("rule", "record").filter(pl.col("rule").is_in(["unit_suspect", "value_not_a_number"])).rows())
+    assert "180" in rules["unit_suspect"] and "SimpleQA" in rules["value_not_a_number"]
     obs = table_at(engine, "fct_benchmark_observation", DAY, model_id="gpt-4.1-mini")
     assert "mmlu-pro" not in obs["benchmark_id"].to_list() and obs.height > 5
 

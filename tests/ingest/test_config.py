@@ -69,3 +69,21 @@ def test_relative_file_urls_resolve_against_the_sources_file(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text("sources:\n  - {id: a, kind: scores, format: csv, url: 'file://data/x.csv'}\n")
     assert load_sources(path)[0].url == (tmp_path / "data" / "x.csv").as_uri()
+
+
+def test_unknown_connector_options_are_refused_naming_the_source_the_key_and_the_allowed_ones(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("sources:\n  - {id: board, kind: scores, format: aider, url: 'https://x/y.yml', options: {metrc: pass_rate_1}}\n")
+    with pytest.raises(ConfigError, match=r"source 'board' \(format aider\): unknown option 'metrc'; allowed: accept_html, benchmark, metric"):
+        load_sources(path)
+    path.write_text("sources:\n  - {id: board, kind: scores, format: aider, url: 'https://x/y.yml', options: {metric: pass_rate_3}}\n")
+    with pytest.raises(ConfigError, match="options.metric must be one of pass_rate_2, pass_rate_1"):
+        load_sources(path)
+    path.write_text("sources:\n  - {id: prices, kind: prices, format: openrouter, url: 'https://x/y', options: {columns: {}}}\n")
+    with pytest.raises(ConfigError, match=r"unknown option 'columns'; allowed: accept_html$"):
+        load_sources(path)
+
+
+def test_every_shipped_sources_file_uses_only_known_options():
+    for name in ("sources.yaml", "sources.public.yaml"):
+        assert load_sources(PROJECT_ROOT / name)

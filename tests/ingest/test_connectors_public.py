@@ -259,3 +259,24 @@ def test_real_names_resolve_to_the_right_model(catalog, name, model_id):
     out = resolved(pl.DataFrame({"model_name": [name], "variant": [None]}, schema={"model_name": pl.String, "variant": pl.String}),
                    catalog.model_index())
     assert out["model_id"].to_list() == [model_id]
+
+
+def test_aider_reads_the_configured_pass_rate():
+    board = """
+- dirname: refactor-a
+  model: claude-3-opus
+  command: aider --model claude-3-opus-20240229
+  pass_rate_1: 60.0
+  date: 2024-05-01
+- dirname: refactor-b
+  model: gpt-4o
+  command: aider --model gpt-4o
+  pass_rate_1: 49.4
+  pass_rate_2: 55.0
+  date: 2024-05-13
+"""
+    second = parse_payload(board.encode(), source("aider"))
+    assert second.scores["raw_value"].to_list() == [55.0] and second.rejects["rule"].to_list() == ["pass_rate_2_missing"]
+    first = parse_payload(board.encode(), source("aider", options={"metric": "pass_rate_1", "benchmark": "Aider Refactor"}))
+    assert first.scores["raw_value"].to_list() == [60.0, 49.4] and first.rejects.is_empty()
+    assert set(first.scores["benchmark_name"]) == {"Aider Refactor"}

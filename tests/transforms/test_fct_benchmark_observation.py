@@ -56,3 +56,29 @@ def test_the_best_declared_variant_wins_within_a_source_and_the_rest_is_quaranti
     kept, superseded = pl.collect_all(fct_benchmark_observation(rows.lazy(), bench.lazy(), PRIORITY.lazy(), variant_ranks(models)))
     assert kept.select("variant", "raw_value").rows() == [("high", 80.0)]
     assert superseded["rule"].to_list() == ["variant_superseded"] * 3
+
+
+def test_values_that_contradict_the_scale_are_quarantined_as_unit_suspect():
+    bench = benchmarks(("ifeval", "instruction_following", True, "percent", True), ("frac", "coding", True, "fraction", True),
+                       ("arc2", "reasoning", True, "percent", True))
+    rows = observations(
+        ("m1", "ifeval", 0.8998, "verified", "s1"), ("m2", "ifeval", 0.85, "verified", "s1"),  # fractions as percent
+        ("m3", "ifeval", 86.0, "verified", "s2"), ("m4", "ifeval", 1215, "verified", "s2"),     # Elo-like on a percent scale
+        ("m1", "frac", 42.0, "verified", "s1"),                                                   # percent on a fraction scale
+        ("m5", "arc2", 0.9, "verified", "s2"),                                                    # one low percent: plausible
+        ("m6", "ifeval", 0.5, "verified", "s3", date(2025, 1, 1), "fraction"),                    # unit stated: fine
+    )
+    kept, left_out = pl.collect_all(fct_benchmark_observation(rows.lazy(), bench.lazy(), PRIORITY.lazy()))
+    suspects = left_out.filter(pl.col("rule") == "unit_suspect")
+    assert sorted(suspects["record"].str.json_path_match("$.model_name").to_list()) == ["m1", "m1", "m2", "m4"]
+    assert sorted(kept.select("model_id", "benchmark_id").rows()) == [("m3", "ifeval"), ("m5", "arc2"), ("m6", "ifeval")]
+
+
+def test_a_single_fraction_like_value_is_suspect_when_other_sources_publish_percent():
+    bench = benchmarks(("ifeval", "instruction_following", True, "percent", True))
+    alone = observations(("m1", "ifeval", 0.8998, "verified", "s1"))
+    kept, _ = pl.collect_all(fct_benchmark_observation(alone.lazy(), bench.lazy(), PRIORITY.lazy()))
+    assert kept.height == 1  # nothing to compare with: kept as found
+    with_others = pl.concat([alone, observations(("m2", "ifeval", 84.0, "verified", "s2"), ("m3", "ifeval", 79.5, "verified", "s2"))])
+    kept, left_out = pl.collect_all(fct_benchmark_observation(with_others.lazy(), bench.lazy(), PRIORITY.lazy()))
+    assert left_out["rule"].to_list() == ["unit_suspect"] and kept["model_id"].sort().to_list() == ["m2", "m3"]
