@@ -41,6 +41,21 @@ MODEL_FACTS = {
     "release_date": pl.Date,
 }
 
+# A registry's listing of a model (sources of kind `models`): who lists it under which id, and what it says.
+REGISTRY = {
+    "source_id": pl.String,
+    "provider": pl.String,  # the registry's provider or catalog the listing is under (models.dev provider, openrouter)
+    "model_name": pl.String,  # the listing's id, e.g. gpt-5.1 (under provider openai) or openai/gpt-5.1
+    "vendor": pl.String,  # the maker when the source says so directly; else derived from provider or id prefix
+    "display_name": pl.String,
+    "family": pl.String,
+    "release_date": pl.Date,
+    "context_window_tokens": pl.Int64,
+    "max_output_tokens": pl.Int64,
+    "is_reasoning": pl.Boolean,
+    "open_weights": pl.Boolean,
+}
+
 QUARANTINE = {
     "source_id": pl.String,
     "stage": pl.String,

@@ -83,17 +83,19 @@ def compare(
 ) -> None:
     """Head-to-head of two models: scores per shared category, biggest swing, price, speed, verdict."""
     from benchmart.ingest.catalog import load_catalog
-    from benchmart.cli.compare import compare as build, resolve_model
+    from benchmart.cli.compare import compare as build, resolve_model, warehouse_models
     from benchmart.warehouse import read
 
     lane, day = check_lane(lane), parse_date(date_)
     try:
         catalog = load_catalog(Settings().catalog_dir)
-        a, b = resolve_model(catalog, first), resolve_model(catalog, second)
+        wh = engine(warehouse)
+        snapshot = read.snapshot_or_latest(wh, day)
+        models = warehouse_models(wh, catalog)
+        a, b = resolve_model(models, catalog, first), resolve_model(models, catalog, second)
         if a == b:
             raise BenchmartError(f"{first!r} and {second!r} are the same model ({a})")
-        wh = engine(warehouse)
-        c = build(wh, catalog, a, b, lane, read.snapshot_or_latest(wh, day))
+        c = build(wh, catalog, a, b, lane, snapshot)
     except BenchmartError as exc:
         fail(exc)
     _print_comparison(c)

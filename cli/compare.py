@@ -5,24 +5,38 @@ from datetime import date
 import difflib
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from benchmart.errors import UnknownModel
 from benchmart.ingest.catalog import Catalog
 from benchmart.transforms.fct_benchmark_score import lane_benchmark_scores
 from benchmart.transforms.mart_head_to_head import mart_head_to_head
 from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
-from benchmart.transforms.names import resolve_names
+from benchmart.transforms.model_names import model_name_frames, resolve_models
 from benchmart.warehouse.read import table_at
 
 
-def resolve_model(catalog: Catalog, name: str) -> str:
-    """A catalog id for any alias of a model; UnknownModel with the closest names otherwise."""
-    found = resolve_names(pl.DataFrame({"model_name": [name]}), "model_name", catalog.model_index(), "model_id")
-    model_id = found["model_id"][0]
+def warehouse_models(engine: Engine, catalog: Catalog) -> pl.DataFrame:
+    """The models of the warehouse's dim_model (the registry as last published) with their names, shaped like the
+    catalog's; the curated catalog alone when the warehouse has none."""
+    if "aliases" not in {c["name"] for c in inspect(engine).get_columns("dim_model")}:  # a warehouse before migration 0006
+        return catalog.models_frame()
+    dim = table_at(engine, "dim_model")
+    if dim.is_empty():
+        return catalog.models_frame()
+    return dim.select(
+        "model_id", "display_name", "vendor",
+        pl.col("aliases").fill_null("[]").str.json_decode(pl.List(pl.String)).alias("aliases"),
+    ).join(catalog.models_frame().select("model_id", "variants"), on="model_id", how="left")
+
+
+def resolve_model(models: pl.DataFrame, catalog: Catalog, name: str) -> str:
+    """The id of the model any of whose names `name` is; UnknownModel with the closest names otherwise."""
+    names_ = model_name_frames(models, catalog.vendors_frame(), catalog.open_prefixes)
+    model_id = resolve_models(pl.Series([name], dtype=pl.String), names_)["model_id"][0]
     if model_id is not None:
         return model_id
-    names = sorted({n for m in catalog.models for n in (m.id, m.display_name, *m.aliases)})
+    names = sorted({n for row in models.select("model_id", "display_name", "aliases").rows() for n in (row[0], row[1], *(row[2] or []))})
     close = difflib.get_close_matches(name, names, n=5, cutoff=0.4) or difflib.get_close_matches(
         name.lower(), [n.lower() for n in names], n=5, cutoff=0.4
     )

@@ -12,7 +12,10 @@ from benchmart.ingest.catalog import Catalog
 from benchmart.settings import RankRules
 from benchmart.transforms.fct_benchmark_observation import fct_benchmark_observation
 from benchmart.transforms.preference import variant_ranks
-from benchmart.transforms.resolve import Inputs
+from benchmart.ingest.connectors import Parsed
+from benchmart.transforms.model_names import model_name_frames
+from benchmart.transforms.registry import registry_models
+from benchmart.transforms.resolve import Inputs, resolve_inputs
 from benchmart.transforms.tables import build_tables
 
 
@@ -22,6 +25,17 @@ class Built:
     quarantine: pl.DataFrame
     failures: list[str] = field(default_factory=list)  # batch expectations that failed: nothing may be published
     checks: list[dict] = field(default_factory=list)
+
+
+def resolve_with_registry(parsed: Parsed, catalog: Catalog, sources: pl.DataFrame, snapshot_date: date) -> Inputs:
+    """The registries' models joined to the curated catalog (transforms.registry), then every name resolved against them."""
+    vendors = catalog.vendors_frame()
+    models = registry_models(catalog.models_frame(), parsed.registry, vendors, catalog.open_prefixes, sources, catalog.pointers)
+    names = model_name_frames(models, vendors, catalog.open_prefixes)
+    inputs = resolve_inputs(parsed.scores, parsed.prices, parsed.runtime, parsed.models, parsed.rejects, names,
+                            catalog.benchmark_index(), snapshot_date)
+    inputs.models = models
+    return inputs
 
 
 def min_rows(previous: dict[str, int], table: str, max_drop: float) -> int:
@@ -41,7 +55,8 @@ def validate_and_build(
     freshness: pl.DataFrame,
 ) -> Built:
     """Validate inputs (bad rows to quarantine), build every table, validate the marts (a failure stops the run)."""
-    benchmarks, categories, models = catalog.benchmarks_frame(), catalog.categories_frame(), catalog.models_frame()
+    benchmarks, categories = catalog.benchmarks_frame(), catalog.categories_frame()
+    models = inputs.models if inputs.models is not None else catalog.models_frame()
 
     def floor(table: str) -> dict:
         return {"min_rows": min_rows(previous_counts, table, max_drop)}

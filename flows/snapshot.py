@@ -35,7 +35,7 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
             reads = [acquire.parse(r, parser=tasks.cached_parser if as_tasks else acquire.parse_landed) for r in reads]
             result.sources = [r.summary() for r in reads]
         with result.stage("resolve"):
-            inputs = call(tasks.resolve, acquire.combined(reads), catalog.model_index(), catalog.benchmark_index(), day)
+            inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day)
             result.unmatched = inputs.unmatched
             for summary in result.sources:  # left out of this snapshot by date, so counted rather than silently gone
                 summary["rows_after_snapshot_date"] = inputs.after_snapshot.get(summary["source_id"], 0)

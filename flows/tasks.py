@@ -11,13 +11,12 @@ from prefect.cache_policies import NO_CACHE
 
 import benchmart
 from benchmart import contracts
-from benchmart.flows.build import Built, validate_and_build
+from benchmart.flows.build import Built, resolve_with_registry, validate_and_build
 from benchmart.ingest import acquire
 from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors import Parsed, parse_payload
 from benchmart.ingest.fetch import session
 from benchmart.ingest.landing import LandingZone, Payload
-from benchmart.transforms.resolve import resolve_inputs
 from benchmart.warehouse.engine import make_engine
 from benchmart.warehouse.publish import publish_snapshot
 
@@ -60,9 +59,8 @@ def cached_parser(source: SourceConfig, payload: Payload) -> Parsed:
 
 
 @task(name="resolve-names", cache_policy=NO_CACHE)
-def resolve(parsed: Parsed, model_index: pl.DataFrame, benchmark_index: pl.DataFrame, snapshot_date: date):
-    return resolve_inputs(parsed.scores, parsed.prices, parsed.runtime, parsed.models, parsed.rejects,
-                          model_index, benchmark_index, snapshot_date)
+def resolve(parsed: Parsed, catalog, sources: pl.DataFrame, snapshot_date: date):
+    return resolve_with_registry(parsed, catalog, sources, snapshot_date)
 
 
 @task(name="validate-and-transform", cache_policy=NO_CACHE)

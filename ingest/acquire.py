@@ -120,11 +120,14 @@ def parse(read: SourceRead, parser=parse_landed) -> SourceRead:
 
 
 def combined(reads: list[SourceRead]) -> Parsed:
-    """Every parsed read's frames, one frame per kind (the inputs of name resolution)."""
+    """Every parsed read's frames, one frame per kind (the inputs of name resolution); registry listings
+    only from the registries (sources of kind `models`)."""
     parsed = [r.parsed for r in reads if r.parsed is not None]
     if not parsed:
         return Parsed()
+    registries = [r.parsed.registry for r in reads if r.parsed is not None and r.source.kind == "models"]
     return Parsed(
+        registry=pl.concat(registries) if registries else Parsed().registry,
         scores=pl.concat([p.scores for p in parsed]), prices=pl.concat([p.prices for p in parsed]),
         runtime=pl.concat([p.runtime for p in parsed]), models=pl.concat([p.models for p in parsed]),
         rejects=pl.concat([p.rejects for p in parsed]), records_read=sum(p.records_read for p in parsed),

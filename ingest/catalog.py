@@ -1,6 +1,6 @@
 """The curated catalog (categories, benchmarks, models) loaded from YAML into typed models and frames."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from benchmart import contracts
 from benchmart.errors import ConfigError
 from benchmart.ingest.yamlfile import load_model
+from benchmart.transforms.model_names import ModelNames, model_name_frames
 from benchmart.transforms.names import name_collisions, name_index
 
 
@@ -68,6 +69,19 @@ class Model(_Strict):
         return v
 
 
+class Vendor(_Strict):
+    id: str
+    display_name: str
+    names: list[str] = Field(default=[], description="Prefixes sources put before this vendor's model names.")
+
+
+class _VendorsFile(_Strict):
+    vendors: list[Vendor]
+    gateways: list[str] = []
+    regions: list[str] = []
+    pointers: list[str] = []
+
+
 class _CategoriesFile(_Strict):
     categories: list[Category]
 
@@ -89,6 +103,9 @@ class Catalog:
     categories: list[Category]
     benchmarks: list[Benchmark]
     models: list[Model]
+    vendors: list[Vendor] = field(default_factory=list)
+    open_prefixes: frozenset[str] = frozenset()  # gateways and regions
+    pointers: frozenset[str] = frozenset()  # moving API pointers: never a model, never an alias
 
     # Frames the transforms use -------------------------------------------------
 
@@ -123,19 +140,29 @@ class Catalog:
         rows = [m.model_dump() | {"model_id": m.id} for m in self.models]
         return pl.DataFrame(rows, schema=contracts.CATALOG_MODELS, strict=False)
 
+    def vendors_frame(self) -> pl.DataFrame:
+        return pl.DataFrame([{"id": v.id, "display_name": v.display_name, "names": [n.lower() for n in v.names]} for v in self.vendors],
+                            schema={"id": pl.String, "display_name": pl.String, "names": pl.List(pl.String)})
+
+    def model_names(self) -> ModelNames:
+        """What model-name resolution needs (transforms.model_names)."""
+        return model_name_frames(self.models_frame(), self.vendors_frame(), self.open_prefixes)
+
     def model_index(self) -> pl.DataFrame:
-        return name_index(self.models_frame(), "model_id")
+        return self.model_names().index
 
     def benchmark_index(self) -> pl.DataFrame:
         return name_index(self.benchmarks_frame(), "benchmark_id")
 
 
 def load_catalog(catalog_dir: Path) -> Catalog:
-    """Load and cross-check the three catalog files; any problem is a ConfigError naming file and entry."""
+    """Load and cross-check the catalog files; any problem is a ConfigError naming file and entry."""
     categories = _load(catalog_dir / "categories.yaml", _CategoriesFile, "categories")
     benchmarks = _load(catalog_dir / "benchmarks.yaml", _BenchmarksFile, "benchmarks")
     models = _load(catalog_dir / "models.yaml", _ModelsFile, "models")
-    catalog = Catalog(categories, benchmarks, models)
+    vendors = load_model(catalog_dir / "vendors.yaml", _VendorsFile, "catalog file")[0]
+    open_prefixes = frozenset(p.lower() for p in [*vendors.gateways, *vendors.regions])
+    catalog = Catalog(categories, benchmarks, models, vendors.vendors, open_prefixes, frozenset(p.lower() for p in vendors.pointers))
     _check(catalog, catalog_dir)
     return catalog
 
@@ -157,8 +184,13 @@ def _check(catalog: Catalog, catalog_dir: Path) -> None:
                 f"{catalog_dir / 'benchmarks.yaml'}: benchmark {b.id!r} has unknown category {b.category!r} "
                 f"(known: {', '.join(sorted(known))})"
             )
+    vendors = {v.id for v in catalog.vendors}
+    for m in catalog.models:
+        if m.vendor not in vendors:
+            raise ConfigError(f"{catalog_dir / 'models.yaml'}: model {m.id!r} has unknown vendor {m.vendor!r} "
+                              f"(known: {', '.join(sorted(vendors))}; add it to vendors.yaml)")
     for kind, index, id_col in (
-        ("models", catalog.model_index(), "model_id"),
+        ("models", catalog.model_index().filter(pl.col("match") == "key").with_columns(pl.lit("normalized").alias("match")), "model_id"),
         ("benchmarks", catalog.benchmark_index(), "benchmark_id"),
     ):
         clashes = name_collisions(index, id_col)

@@ -47,7 +47,7 @@ def check_source(source: SourceConfig, catalog: Catalog, payload: bytes | None =
 
 def summarize(source: SourceConfig, parsed: Parsed, catalog: Catalog) -> SourceCheck:
     source_id = source.id
-    models, benches = catalog.model_index(), catalog.benchmark_index()
+    models, benches = catalog.model_names(), catalog.benchmark_index()
     frames = {
         "scores": resolved(parsed.scores, models, benches),
         "prices": resolved(parsed.prices, models),
@@ -86,9 +86,9 @@ def summarize(source: SourceConfig, parsed: Parsed, catalog: Catalog) -> SourceC
 
 def _suggest(unmatched: pl.DataFrame, catalog: Catalog) -> pl.Series:
     """Up to three catalog ids close to each unmatched name (a hint for a new alias, never applied)."""
-    indexes = {"model": (catalog.model_index(), "model_id"), "benchmark": (catalog.benchmark_index(), "benchmark_id")}
+    indexes = {"model": (catalog.model_index(), "model_id", "key"), "benchmark": (catalog.benchmark_index(), "benchmark_id", "normalized")}
     hints = {}
-    for kind, (index, id_col) in indexes.items():
+    for kind, (index, id_col, match) in indexes.items():
         names = unmatched.filter(pl.col("kind") == kind)["name"].to_list()
-        hints |= {(kind, name): hint for name, hint in zip(names, closest_ids(names, index, id_col))}
+        hints |= {(kind, name): hint for name, hint in zip(names, closest_ids(names, index, id_col, match=match))}
     return pl.Series("suggestions", [hints.get((k, n)) or "" for k, n in unmatched.select("kind", "name").rows()], dtype=pl.String)

@@ -23,20 +23,18 @@ FETCHED_AT = datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc)
 
 def bundled_tables(tmp_path: Path) -> dict[str, pl.DataFrame]:
     """Every published table of the bundled samples' snapshot, keyed by table name."""
-    from benchmart.flows.build import validate_and_build
+    from benchmart.flows.build import resolve_with_registry, validate_and_build
     from benchmart.ingest import acquire
     from benchmart.ingest.catalog import load_catalog
     from benchmart.ingest.landing import LandingZone
     from benchmart.ingest.sources import load_sources, sources_frame
     from benchmart.settings import DEFAULT_RULES
-    from benchmart.transforms.resolve import resolve_inputs
 
     catalog = load_catalog(PROJECT_ROOT / "catalog")
     sources = load_sources(PROJECT_ROOT / "sources.yaml")
     zone = LandingZone(tmp_path / "landing")
     reads = [acquire.parse(acquire.acquire(s, zone, now=FETCHED_AT)) for s in sources]
-    p = acquire.combined(reads)
-    inputs = resolve_inputs(p.scores, p.prices, p.runtime, p.models, p.rejects, catalog.model_index(), catalog.benchmark_index(), DAY)
+    inputs = resolve_with_registry(acquire.combined(reads), catalog, sources_frame(sources), DAY)
     freshness = pl.DataFrame({"source_id": [r.source.id for r in reads], "status": [r.status for r in reads]})
     built = validate_and_build(inputs, catalog, sources_frame(sources), DAY, {}, DEFAULT_RULES, 0.5, freshness)
     assert not built.failures, built.failures

@@ -104,9 +104,9 @@ def split_variant(name: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return base.str.strip_chars(), variant.str.strip_chars().str.replace_all(r"\s+", "-")
 
 
-def closest_ids(names: list[str], index: pl.DataFrame, id_col: str, n: int = 3) -> list[str | None]:
-    """For each name, up to `n` ids whose normalized keys are closest (a hint for a new alias, never applied as a match)."""
-    lookup = dict(index.filter(pl.col("match") == "normalized").select("key", id_col).rows())
+def closest_ids(names: list[str], index: pl.DataFrame, id_col: str, n: int = 3, match: str = "normalized") -> list[str | None]:
+    """For each name, up to `n` ids whose keys are closest (a hint for a new alias, never applied as a match)."""
+    lookup = dict(index.filter(pl.col("match") == match).select("key", id_col).rows())
     keys = pl.select(normalized_key(pl.Series(names, dtype=pl.String)).alias("k"))["k"].to_list()
     out = []
     for key in keys:

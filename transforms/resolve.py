@@ -6,38 +6,28 @@ from datetime import date
 import polars as pl
 
 from benchmart import contracts
-from benchmart.transforms.names import closest_ids, resolve_names, split_variant
+from benchmart.transforms.model_names import ModelNames, resolve_models
+from benchmart.transforms.names import closest_ids, resolve_names
 
 
-def resolved(frame: pl.DataFrame, model_index: pl.DataFrame, benchmark_index: pl.DataFrame | None = None) -> pl.DataFrame:
+def resolved(frame: pl.DataFrame, model_names: ModelNames, benchmark_index: pl.DataFrame | None = None) -> pl.DataFrame:
     """`frame` with `model_id` (and `benchmark_id` when it has `benchmark_name`); null where unmatched.
 
-    A name that matches nothing as a whole is tried once more without its effort/thinking suffix
-    (`gpt-5-high`, `o3-2025-04-16_high`, `... (32k thinking tokens)`); the suffix becomes `variant`
-    when the frame has that column."""
-    base, variant = split_variant(pl.col("model_name"))
-    out = (
-        resolve_names(frame, "model_name", model_index, "model_id")
-        .with_columns(base.alias("_base"), variant.alias("_variant"))
-        .pipe(resolve_names, "_base", model_index.rename({"model_id": "_base_id"}), "_base_id")
-        .with_columns(
-            pl.coalesce("model_id", pl.when(pl.col("_variant").is_not_null()).then(pl.col("_base_id"))).alias("model_id"),
-            (pl.col("model_id").is_null() & pl.col("_variant").is_not_null() & pl.col("_base_id").is_not_null()).alias("_split"),
-        )
-    )
+    Model names resolve by the rules of transforms.model_names; a declared effort/thinking suffix that the
+    name carried becomes `variant` when the frame has that column and the source gave none. A source's
+    second name (`model_alias`) is tried only when the first matched nothing."""
+    names = [frame["model_name"]] + ([frame["model_alias"]] if "model_alias" in frame.columns else [])
+    lookup = resolve_models(pl.concat(names), model_names)
+    out = frame.join(lookup, on="model_name", how="left", maintain_order="left")
+    if "model_alias" in frame.columns:
+        second = lookup.rename({"model_name": "model_alias", "model_id": "_alias_id", "name_variant": "_alias_variant"})
+        out = out.join(second, on="model_alias", how="left", maintain_order="left").with_columns(
+            pl.when(pl.col("model_id").is_null()).then(pl.col("_alias_variant")).otherwise(pl.col("name_variant")).alias("name_variant"),
+            pl.coalesce("model_id", "_alias_id").alias("model_id"),
+        ).drop("_alias_id", "_alias_variant")
     if "variant" in frame.columns:
-        out = out.with_columns(pl.when(pl.col("_split")).then(pl.coalesce("variant", "_variant")).otherwise(pl.col("variant")).alias("variant"))
-    out = out.drop("_base", "_variant", "_base_id", "_split")
-    if "model_alias" in frame.columns:  # the source's second name, tried only when the first matched nothing
-        alias = resolved(
-            out.select(pl.col("model_alias").alias("model_name"), pl.col("variant") if "variant" in out.columns else pl.lit(None, pl.String).alias("variant")),
-            model_index,
-        )
-        out = out.with_columns(
-            pl.when(pl.col("model_id").is_null()).then(alias["model_id"]).otherwise(pl.col("model_id")).alias("model_id"),
-            *([pl.when(pl.col("model_id").is_null()).then(alias["variant"]).otherwise(pl.col("variant")).alias("variant")]
-              if "variant" in out.columns else []),
-        )
+        out = out.with_columns(pl.coalesce("variant", "name_variant").alias("variant"))
+    out = out.drop("name_variant")
     if benchmark_index is not None and "benchmark_name" in frame.columns:
         out = resolve_names(out, "benchmark_name", benchmark_index, "benchmark_id")
     return out
@@ -88,9 +78,9 @@ def unmatched_report(parts: list[pl.DataFrame], model_index: pl.DataFrame, bench
         .sort(["rows", "source_id", "kind", "name"], descending=[True, False, False, False])
     )
     hints: list[str | None] = [None] * report.height
-    for kind, index, id_col in (("model", model_index, "model_id"), ("benchmark", benchmark_index, "benchmark_id")):
+    for kind, index, id_col, match in (("model", model_index, "model_id", "key"), ("benchmark", benchmark_index, "benchmark_id", "normalized")):
         rows = [i for i, k in enumerate(report["kind"].to_list()[:hints_for]) if k == kind]
-        for i, hint in zip(rows, closest_ids([report["name"][i] for i in rows], index, id_col)):
+        for i, hint in zip(rows, closest_ids([report["name"][i] for i in rows], index, id_col, match=match)):
             hints[i] = hint
     return report.with_columns(pl.Series("candidate", hints, dtype=pl.String))
 
@@ -106,22 +96,23 @@ class Inputs:
     quarantine: pl.DataFrame
     unmatched: pl.DataFrame
     after_snapshot: dict[str, int] = field(default_factory=dict)  # per source: rows dated after the snapshot, left out
+    models: pl.DataFrame | None = None  # the models names resolved against (transforms.registry), when a registry was read
 
 
 def resolve_inputs(
     scores: pl.DataFrame, prices: pl.DataFrame, runtime: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame,
-    model_index: pl.DataFrame, benchmark_index: pl.DataFrame, snapshot_date: date,
+    model_names: ModelNames, benchmark_index: pl.DataFrame, snapshot_date: date,
 ) -> Inputs:
     """Resolve names to catalog ids; unresolved rows go to quarantine and the unmatched report.
 
     Observations dated after the snapshot date are left out (that is how a backfill sees the past)."""
     future = scores.filter(pl.col("observed_on") > snapshot_date)
-    scores = resolved(scores.filter(pl.col("observed_on").is_null() | (pl.col("observed_on") <= snapshot_date)), model_index, benchmark_index)
-    prices = resolved(prices, model_index)
-    runtime = resolved(runtime, model_index)
-    facts = resolved(facts, model_index)
+    scores = resolved(scores.filter(pl.col("observed_on").is_null() | (pl.col("observed_on") <= snapshot_date)), model_names, benchmark_index)
+    prices = resolved(prices, model_names)
+    runtime = resolved(runtime, model_names)
+    facts = resolved(facts, model_names)
     kinds = ((scores, "scores"), (prices, "prices"), (runtime, "runtime"))
     quarantine = pl.concat([contracts.conform(rejects, contracts.QUARANTINE, "rejects")] + [unmatched_quarantine(f, k) for f, k in kinds])
-    unmatched = unmatched_report([unmatched_names(f, k) for f, k in kinds], model_index, benchmark_index)
+    unmatched = unmatched_report([unmatched_names(f, k) for f, k in kinds], model_names.index, benchmark_index)
     later = dict(future.group_by("source_id").len().rows())
     return Inputs(matched(scores), matched(prices), matched(runtime), matched(facts), quarantine, unmatched, later)

@@ -59,7 +59,7 @@ class DimBenchmark(SQLModel, table=True):
 
 
 class DimModel(SQLModel, table=True):
-    """One row per model (curated catalog; gaps filled from source facts by source priority)."""
+    """One row per model: the curated catalog and every model the registries list (gaps filled from source facts)."""
 
     __tablename__ = "dim_model"
     model_id: str = key("Canonical model id")
@@ -71,6 +71,9 @@ class DimModel(SQLModel, table=True):
     max_output_tokens: int | None = col("Largest output, tokens")
     open_weights: bool | None = col("Weights are published")
     release_date: date | None = col("Release date")
+    origin: str | None = col("Where the row comes from: curated (the catalog) or the registry source that lists the model")
+    aliases: str | None = text_col("JSON array: every other name the model goes by in the catalog and the registries")
+    field_sources: str | None = text_col("JSON object: for each field, curated or the source its value came from")
 
 
 class DimSource(SQLModel, table=True):

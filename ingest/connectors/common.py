@@ -19,6 +19,7 @@ class Parsed:
     prices: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.PRICES))
     runtime: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.RUNTIME))
     models: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.MODEL_FACTS))
+    registry: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.REGISTRY))
     rejects: pl.DataFrame = field(default_factory=lambda: contracts.empty(contracts.QUARANTINE))
     records_read: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # records left out by design, by reason (not errors)
@@ -29,6 +30,7 @@ class Parsed:
             prices=contracts.conform(self.prices, contracts.PRICES, "prices"),
             runtime=contracts.conform(self.runtime, contracts.RUNTIME, "runtime"),
             models=contracts.conform(self.models, contracts.MODEL_FACTS, "models"),
+            registry=contracts.conform(self.registry, contracts.REGISTRY, "registry"),
             rejects=contracts.conform(self.rejects, contracts.QUARANTINE, "rejects"),
             records_read=self.records_read,
             skipped=dict(self.skipped),

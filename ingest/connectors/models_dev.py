@@ -22,7 +22,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
     data = load_json(payload, source, "models.dev payload")
     if not isinstance(data, dict):
         raise SourceError(f"source {source.id!r}: models.dev payload must be an object of providers")
-    prices, facts, rejects, read = [], [], [], 0
+    prices, facts, listings, rejects, read = [], [], [], [], 0
     for provider_id, provider in data.items():
         models = provider.get("models") if isinstance(provider, dict) else None
         if not isinstance(models, dict):
@@ -47,6 +47,9 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
                     "release_date": released,
                 }
             )
+            if _speaks_text(model):  # embeddings, image and speech models are not listed as language models
+                listings.append(facts[-1] | {"provider": provider_id, "display_name": _text(model.get("name")),
+                                             "family": _text(model.get("family"))})
             cost = model.get("cost")
             if cost is None:
                 continue  # unknown price: no row, never a zero
@@ -60,9 +63,20 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
     return Parsed(
         prices=rows_frame(prices, contracts.PRICES, source),
         models=rows_frame(facts, contracts.MODEL_FACTS, source),
+        registry=rows_frame(listings, contracts.REGISTRY, source),
         rejects=rejects_frame(rejects),
         records_read=read,
     )
+
+
+def _speaks_text(model: dict) -> bool:
+    modalities = model.get("modalities") if isinstance(model.get("modalities"), dict) else {}
+    output = modalities.get("output")
+    return not isinstance(output, list) or "text" in output
+
+
+def _text(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _release_date(value) -> tuple[date | None, bool]:

@@ -19,7 +19,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
     models = data.get("data") if isinstance(data, dict) else None
     if not isinstance(models, list):
         raise SourceError(f"source {source.id!r}: expected {{'data': [...]}} from the OpenRouter models API")
-    prices, facts, rejects = [], [], []
+    prices, facts, listings, rejects = [], [], [], []
     for m in models:
         if not isinstance(m, dict) or not isinstance(m.get("id"), str):
             rejects.append(reject(source.id, "model_without_id", m))
@@ -42,9 +42,18 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
             "max_output_tokens": positive_int(top.get("max_completion_tokens")),
             "is_reasoning": True if "reasoning" in params or "include_reasoning" in params else None,
         })
+        output = ((m.get("architecture") or {}).get("output_modalities")) or ["text"]
+        if not offer and "text" in output:  # one listing per model: its `:free` / `:thinking` offers are offers
+            name = m.get("name") if isinstance(m.get("name"), str) else None
+            listings.append(facts[-1] | {
+                "provider": "openrouter",
+                "display_name": name.split(": ", 1)[-1].strip() if name else None,  # "OpenAI: GPT-4.1 Mini"
+                "open_weights": True if m.get("hugging_face_id") else None,
+            })
     return Parsed(
         prices=rows_frame(prices, contracts.PRICES, source),
         models=rows_frame(facts, contracts.MODEL_FACTS, source).unique("model_name", keep="first", maintain_order=True),
+        registry=rows_frame(listings, contracts.REGISTRY, source),
         rejects=rejects_frame(rejects),
         records_read=len(models),
     )

@@ -83,7 +83,7 @@ AIDER = """
 
 def test_aider_takes_the_model_from_the_command_settings_as_variants_and_handles_yaml_traps(catalog):
     parsed = parse_payload(AIDER.encode(), source("aider"))
-    out = resolved(parsed.scores, catalog.model_index(), catalog.benchmark_index())
+    out = resolved(parsed.scores, catalog.model_names(), catalog.benchmark_index())
     got = out.select("model_id", "variant", "raw_value", "observed_on").rows()
     assert got == [
         ("o3", "high", 79.6, date(2025, 4, 16)),
@@ -126,7 +126,7 @@ EXTERNAL = ("\ufeffAgent,Model version,Score,Source,Source link,Notes (details),
 def test_epoch_reads_bom_dates_percent_and_stderr_strings_and_effort_suffixes(catalog):
     payload = bundle.pack({"benchmarks_runs.csv": RUNS.encode(), "external_benchmark_os_world.csv": EXTERNAL.encode()})
     parsed = parse_payload(payload, source("epoch"))
-    out = resolved(parsed.scores, catalog.model_index(), catalog.benchmark_index())
+    out = resolved(parsed.scores, catalog.model_names(), catalog.benchmark_index())
     assert out.select("model_id", "variant", "benchmark_id", "raw_value", "unit", "observed_on").rows() == [
         ("o3", "high", "gpqa-diamond", 0.83, "fraction", date(2025, 11, 17)),
         ("o3", "low", "gpqa-diamond", 0.79, "fraction", date(2025, 11, 16)),
@@ -257,7 +257,7 @@ def test_real_livebench_release_has_one_row_per_model_task_and_category():
 ])
 def test_real_names_resolve_to_the_right_model(catalog, name, model_id):
     out = resolved(pl.DataFrame({"model_name": [name], "variant": [None]}, schema={"model_name": pl.String, "variant": pl.String}),
-                   catalog.model_index())
+                   catalog.model_names())
     assert out["model_id"].to_list() == [model_id]
 
 

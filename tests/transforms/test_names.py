@@ -1,7 +1,9 @@
 import polars as pl
 import pytest
 
-from benchmart.transforms.names import normalized_key, resolve_names
+from benchmart.transforms.model_names import resolve_models
+from benchmart.transforms.names import normalized_key
+from benchmart.transforms.resolve import resolved
 
 
 @pytest.mark.parametrize(
@@ -31,15 +33,13 @@ from benchmart.transforms.names import normalized_key, resolve_names
     ],
 )
 def test_real_source_names_resolve_to_the_right_model(catalog, name, model_id):
-    out = resolve_names(pl.DataFrame({"model_name": [name]}), "model_name", catalog.model_index(), "model_id")
-    assert out["model_id"].to_list() == [model_id]
+    assert resolve_models(pl.Series([name]), catalog.model_names())["model_id"].to_list() == [model_id]
 
 
 @pytest.mark.parametrize("name", ["gpt-4.2-mini", "Command A", "claude-sonnet-5", "gpt-4.1-micro",
                                   "deepseek/deepseek-chat", "deepseek-reasoner", "chatgpt-4o-latest"])
 def test_names_that_match_nothing_stay_unresolved(catalog, name):
-    out = resolve_names(pl.DataFrame({"model_name": [name]}), "model_name", catalog.model_index(), "model_id")
-    assert out["model_id"].to_list() == [None]
+    assert resolve_models(pl.Series([name]), catalog.model_names())["model_id"].to_list() == [None]
 
 
 def test_distinct_models_keep_distinct_keys():
@@ -51,8 +51,8 @@ def test_distinct_models_keep_distinct_keys():
 
 def test_resolution_keeps_row_order_and_nulls(catalog):
     frame = pl.DataFrame({"model_name": ["o3", None, "nope", "GPT-5"]})
-    out = resolve_names(frame, "model_name", catalog.model_index(), "model_id")
-    assert out["model_id"].to_list() == ["o3", None, None, "gpt-5"]
+    out = resolved(frame, catalog.model_names())
+    assert out["model_id"].to_list() == ["o3", None, None, "gpt-5"] and out["model_name"].to_list() == frame["model_name"].to_list()
 
 
 @pytest.mark.parametrize(
@@ -71,15 +71,54 @@ def test_resolution_keeps_row_order_and_nulls(catalog):
     ],
 )
 def test_effort_and_thinking_suffixes_are_a_variant_of_the_model(catalog, name, model_id, variant):
-    from benchmart.transforms.resolve import resolved
-
     out = resolved(pl.DataFrame({"model_name": [name], "variant": [None]}, schema={"model_name": pl.String, "variant": pl.String}),
-                   catalog.model_index())
+                   catalog.model_names())
     assert out.select("model_id", "variant").row(0) == (model_id, variant)
 
 
 def test_a_variant_given_by_the_source_is_kept(catalog):
-    from benchmart.transforms.resolve import resolved
-
-    out = resolved(pl.DataFrame({"model_name": ["o3 (high)"], "variant": ["32k-think"]}), catalog.model_index())
+    out = resolved(pl.DataFrame({"model_name": ["o3 (high)"], "variant": ["32k-think"]}), catalog.model_names())
     assert out.select("model_id", "variant").row(0) == ("o3", "32k-think")
+
+
+# Hard pairs: names of different models that a looser matcher would merge, and names of one model that a
+# stricter one would miss (hand-checked against the vendors' model pages). None: no catalog model is that model.
+HARD = [
+    ("gpt-4.1", "gpt-4.1"), ("gpt-4.1-mini", "gpt-4.1-mini"), ("gpt-4.1-nano", "gpt-4.1-nano"),
+    ("o3", "o3"), ("o3-mini", "o3-mini"), ("o3-pro", None), ("o3-pro-2025-06-10", None), ("o3-mini-high", "o3-mini"),
+    ("o4-mini", "o4-mini"), ("o4-mini-high", "o4-mini"),
+    ("kimi-k2", "kimi-k2"), ("kimi-k2-thinking", None), ("kimi-k2-0711-preview", "kimi-k2"), ("kimi-k2-0905-preview", None),
+    ("gemini-2.0-flash", "gemini-2.0-flash"), ("gemini-2.0-flash-thinking", None), ("gemini-2.0-flash-thinking-exp", None),
+    ("gpt-5.1-codex", None), ("gpt-5.1-codex-max", None), ("gpt-5-max", None), ("gpt-5-codex", None),
+    ("claude-sonnet-4", "claude-sonnet-4"), ("claude-sonnet-4-5", "claude-sonnet-4-5"), ("claude-3-7-sonnet", "claude-3-7-sonnet"),
+    ("claude-sonnet-4-20250514", "claude-sonnet-4"), ("claude-sonnet-4-5-20250929", "claude-sonnet-4-5"),
+    ("claude-3-5-sonnet-20240620", None), ("claude-3-5-sonnet-20241022", None),
+    ("claude-opus-4-20250514", "claude-opus-4"), ("claude-opus-4-1-20250805", "claude-opus-4-1"),
+    ("anthropic.claude-opus-4-20250514-v1:0", "claude-opus-4"), ("anthropic.claude-opus-4-1-20250805-v1:0", "claude-opus-4-1"),
+    ("claude-sonnet-4-5-thinking", "claude-sonnet-4-5"), ("claude-sonnet-4-5-20250929-thinking-64k", "claude-sonnet-4-5"),
+    ("qwen3-32b", "qwen3-32b"), ("Qwen/Qwen3-32B", "qwen3-32b"), ("Qwen/Qwen3-14B", None), ("qwen3-235b-a22b", "qwen3-235b-a22b"),
+    ("Qwen/Qwen3-235B-A22B-Thinking-2507", None),
+    ("meta-llama/Llama-3.3-70B-Instruct", "llama-3.3-70b"), ("anyorg/Llama-3.3-70B-Instruct", None),
+    ("NousResearch/Hermes-3-Llama-3.1-70B", None), ("deepinfra/meta-llama/Llama-3.3-70B-Instruct", "llama-3.3-70b"),
+    ("meta.llama3-3-70b-instruct-v1:0", "llama-3.3-70b"), ("llama-4-scout", "llama-4-scout"), ("llama-4-maverick", "llama-4-maverick"),
+    ("gpt-4o-2024-08-06", "gpt-4o"), ("gpt-4o-2024-11-20", "gpt-4o"), ("gpt-4o-2024-05-13", "gpt-4o"), ("gpt-4o-2024-09-30", None), ("gpt-4o-mini", "gpt-4o-mini"),
+    ("deepseek-r1-0528", "deepseek-r1-0528"), ("DeepSeek-R1-0528", "deepseek-r1-0528"), ("deepseek-r1", None),
+    ("deepseek-chat", None), ("deepseek-reasoner", None), ("deepseek-v3.1", "deepseek-v3.1"),
+    ("grok-3", "grok-3"), ("grok-3-mini", "grok-3-mini"), ("grok-3-mini-high", "grok-3-mini"), ("grok-4-0709", "grok-4"),
+    ("mistral-small-2503", "mistral-small-3.1"), ("Mistral-Small-3.1-24B-Instruct-2503", "mistral-small-3.1"),
+    ("mistral-small-2506", None), ("mistral-medium-2505", "mistral-medium-3"),
+    ("gemma-3-12b-it", "gemma-3-12b"), ("gemma-3-27b-it", "gemma-3-27b"), ("gemma-4-12b-it", "gemma-4-12b"),
+    ("gemini-2.5-flash", "gemini-2.5-flash"), ("gemini-2.5-flash-lite", "gemini-2.5-flash-lite"),
+    ("gpt-oss-120b", "gpt-oss-120b"), ("gpt-oss-20b", "gpt-oss-20b"), ("openrouter/openai/gpt-oss-120b", "gpt-oss-120b"),
+    ("openai/gpt-4.1-mini", "gpt-4.1-mini"), ("someone/gpt-4.1-mini", None), ("azure/eu/gpt-4.1-mini", "gpt-4.1-mini"),
+    ("OpenAI: GPT-4.1 Mini", "gpt-4.1-mini"), ("Anthropic: Claude Sonnet 4.5", "claude-sonnet-4-5"), ("Acme: GPT-4.1 Mini", None),
+]
+
+
+@pytest.mark.parametrize("name, model_id", HARD)
+def test_hard_pairs_are_never_merged_and_declared_names_are_found(catalog, name, model_id):
+    assert resolve_models(pl.Series([name]), catalog.model_names())["model_id"].to_list() == [model_id]
+
+
+def test_the_hard_pair_list_is_long_enough_and_covers_both_outcomes():
+    assert len(HARD) >= 40 and sum(m is None for _, m in HARD) >= 20
