@@ -79,13 +79,23 @@ def _score(row: dict, folder: str, source: SourceConfig) -> dict:
     return {
         "model_name": row.get("model_id") or folder,
         "variant": None,
-        "benchmark_name": row.get("benchmark_name") or row.get("benchmark_id"),
+        "benchmark_name": _benchmark_name(row),
         "raw_value": float(value),
         "unit": "fraction" if value <= 1 else "percent",
         "observed_on": date.fromisoformat(when) if re.match(r"^\d{4}-\d{2}-\d{2}$", when) else None,
         "citation": row.get("self_reported_source_link") or None,
         "provenance": "verified" if verified else "unverified",
     }
+
+
+def _benchmark_name(row: dict) -> str | None:
+    """The benchmark as named, with the test set when the row states it apart from the name: llm-stats files
+    GPQA Diamond as `GPQA` with `analysis_method` "Diamond"; a bare GPQA is another test set."""
+    name = row.get("benchmark_name") or row.get("benchmark_id")
+    method = str(row.get("analysis_method") or "").lower()
+    if isinstance(name, str) and name.strip().lower() == "gpqa" and "diamond" in method:
+        return "GPQA Diamond"
+    return name
 
 
 def _offer(row: dict, provider: str, source: SourceConfig, prices: list, runtime: list, rejects: list) -> None:

@@ -280,3 +280,15 @@ def test_aider_reads_the_configured_pass_rate():
     first = parse_payload(board.encode(), source("aider", options={"metric": "pass_rate_1", "benchmark": "Aider Refactor"}))
     assert first.scores["raw_value"].to_list() == [60.0, 49.4] and first.rejects.is_empty()
     assert set(first.scores["benchmark_name"]) == {"Aider Refactor"}
+
+
+def test_gpqa_is_gpqa_diamond_only_where_the_source_says_so(catalog):
+    rows = [
+        {"benchmark_id": "gpqa", "benchmark_name": "GPQA", "model_id": "o3-2025-04-16", "score": 0.83, "analysis_method": "Diamond, Pass@1"},
+        {"benchmark_id": "gpqa", "benchmark_name": "GPQA", "model_id": "o3-mini", "score": 0.77, "analysis_method": "0-shot CoT"},
+    ]
+    payload = bundle.pack({"data/organizations/openai/models/o3/benchmarks.json": json.dumps(rows).encode()})
+    parsed = parse_payload(payload, source("llm_stats"))
+    assert parsed.scores["benchmark_name"].to_list() == ["GPQA Diamond", "GPQA"]
+    out = resolved(parsed.scores, catalog.model_names(), catalog.benchmark_index())
+    assert out["benchmark_id"].to_list() == ["gpqa-diamond", "gpqa"]  # a bare GPQA is another test set
