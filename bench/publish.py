@@ -49,6 +49,8 @@ def observations(n_models: int, n_bench: int) -> pl.DataFrame:
         "provenance": pl.repeat("verified", n, eager=True),
         "citation": pl.repeat("https://example.org/paper", n, eager=True),
         "source_model_name": pl.Series(np.repeat([f"Model {i}" for i in range(n_models)], n_bench)),
+        "release": pl.repeat(None, n, dtype=pl.String, eager=True),
+        "harness": pl.repeat("synthetic", n, eager=True),
     })
 
 

@@ -13,6 +13,8 @@ SCORES = {
     "observed_on": pl.Date,
     "citation": pl.String,
     "provenance": pl.String,
+    "release": pl.String,  # the benchmark release the figure belongs to (e.g. a LiveBench release date); null: unstated
+    "harness": pl.String,  # who ran it: self-reported, or an independent harness (epoch, aider, livebench); null: unstated
 }
 
 PRICES = {
@@ -71,7 +73,7 @@ def empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
-OPTIONAL = {"variant", "model_alias"}  # connectors may leave these out; they arrive as nulls
+OPTIONAL = {"variant", "model_alias", "release", "harness"}  # connectors may leave these out; they arrive as nulls
 SCORES_EXTRA = {"model_alias": pl.String}  # a second name to try when model_name resolves to nothing
 
 

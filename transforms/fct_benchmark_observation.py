@@ -6,7 +6,7 @@ import polars as pl
 from benchmart.transforms.preference import best_first
 
 COLUMNS = ["source_id", "model_id", "benchmark_id", "variant", "raw_value", "unit", "score", "observed_on", "provenance",
-           "citation", "source_model_name"]
+           "citation", "source_model_name", "release", "harness"]
 
 
 def normalized(observations: pl.LazyFrame, dim_benchmark: pl.LazyFrame) -> pl.LazyFrame:
@@ -101,4 +101,4 @@ def _record() -> pl.Expr:
 
 
 
-_RANKING = ("_prov", "priority", "variant_rank", "_dup", "_kept_variant")  # helper columns, not part of a record
+_RANKING = ("_older_release", "_prov", "priority", "variant_rank", "_dup", "_kept_variant")  # helper columns, not part of a record

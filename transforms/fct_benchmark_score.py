@@ -5,7 +5,8 @@ import polars as pl
 from benchmart.contracts import LANES
 from benchmart.transforms.preference import best_first
 
-COLUMNS = ["model_id", "benchmark_id", "variant", "score", "raw_value", "source_id", "provenance", "observed_on", "citation"]
+COLUMNS = ["model_id", "benchmark_id", "variant", "score", "raw_value", "source_id", "provenance", "observed_on", "citation",
+           "release", "harness"]
 
 
 def fct_benchmark_score(

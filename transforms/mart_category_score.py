@@ -1,5 +1,6 @@
 """mart_category_score: per lane, the mean of a model's normalized scores on each category's weighted
-benchmarks, with how many benchmarks stand behind it and the coverage of the category."""
+benchmarks, with how many benchmarks stand behind it, the coverage of the category and the benchmark
+releases behind it."""
 
 import polars as pl
 
@@ -15,11 +16,15 @@ def mart_category_score(fct_benchmark_score: pl.LazyFrame, dim_benchmark: pl.Laz
             lane_scores(fct_benchmark_score, lane)
             .join(weighted, on="benchmark_id", how="inner")
             .group_by("model_id", "category_id")
-            .agg(pl.col("score").mean().round(6).alias("score"), pl.len().cast(pl.Int64).alias("n_benchmarks"))
+            .agg(
+                pl.col("score").mean().round(6).alias("score"), pl.len().cast(pl.Int64).alias("n_benchmarks"),
+                pl.col("release").drop_nulls().unique().sort().str.join(", ").alias("releases"),
+            )
             .join(per_category, on="category_id")
             .select(
                 pl.lit(lane).alias("lane"), "model_id", "category_id", "score", "n_benchmarks",
                 (pl.col("n_benchmarks") / pl.col("_n_weighted")).alias("coverage"),
+                pl.when(pl.col("releases") != "").then(pl.col("releases")).alias("releases"),
             )
             for lane in LANES
         ]

@@ -1,7 +1,8 @@
 """Which of several observations of the same thing to keep: one order, used within a source
 (fct_benchmark_observation) and across sources (fct_benchmark_score).
 
-verified before unverified before generated, then the higher source priority, then the model's best
+Of one benchmark's releases only the newest that covers the model counts: older releases of it come after
+every other row (display-only). Then verified before unverified before generated, then the higher source priority, then the model's best
 declared variant (the unstated default after the declared ones, undeclared ones last), then the newest,
 then source id, the higher value and the source's own name, so the choice is deterministic.
 """
@@ -13,7 +14,7 @@ UNSTATED_VARIANT_RANK = 500  # after a model's declared variants, before undecla
 UNDECLARED_VARIANT_RANK = 1000
 NO_DECLARED_VARIANTS = pl.DataFrame(schema={"model_id": pl.String, "variant": pl.String, "variant_rank": pl.Int64})
 
-_ORDER = [("_prov", False), ("priority", True), ("variant_rank", False), ("observed_on", True), ("source_id", False),
+_ORDER = [("_older_release", False), ("_prov", False), ("priority", True), ("variant_rank", False), ("observed_on", True), ("source_id", False),
           ("raw_value", True), ("source_model_name", False)]
 
 
@@ -41,11 +42,18 @@ def with_variant_rank(frame: pl.LazyFrame, ranks: pl.DataFrame | None) -> pl.Laz
     )
 
 
+def older_release(within: list[str]) -> pl.Expr:
+    """True for a row whose release is older than the newest release the group has (rows without one: False)."""
+    newest = pl.col("release").max().over([k for k in within if k != "source_id"])
+    return (pl.col("release").is_not_null() & (pl.col("release") < newest)).alias("_older_release")
+
+
 def best_first(frame: pl.LazyFrame, within: list[str], sources: pl.LazyFrame, ranks: pl.DataFrame | None) -> pl.LazyFrame:
     """`frame` sorted so the preferred row of each `within` group comes first; adds `_prov`, `priority`,
     `variant_rank` (the caller drops them)."""
     ranked = (
         frame.join(sources.select("source_id", "priority"), on="source_id", how="left")
+        .with_columns(older_release(within))
         .pipe(with_variant_rank, ranks)
         .with_columns(pl.col("provenance").replace_strict(PROVENANCE_ORDER, return_dtype=pl.Int8).alias("_prov"))
     )

@@ -106,6 +106,8 @@ class FctBenchmarkObservation(SQLModel, table=True):
     provenance: str = col("verified (cited primary source), unverified, or generated (never ranked)")
     citation: str | None = col("URL or reference of the primary source")
     source_model_name: str = col("The model name as the source wrote it")
+    release: str | None = col("Benchmark release the figure belongs to (e.g. a LiveBench release date); NULL: unstated")
+    harness: str | None = col("Who ran it: self-reported, or an independent harness (epoch, aider, livebench); NULL: unstated")
 
 
 class FctBenchmarkScore(SQLModel, table=True):
@@ -122,6 +124,8 @@ class FctBenchmarkScore(SQLModel, table=True):
     provenance: str = col("verified or unverified")
     observed_on: date | None = col("Date the source gives for the result")
     citation: str | None = col("URL or reference of the primary source")
+    release: str | None = col("Benchmark release of the chosen observation: the newest release that covers the model")
+    harness: str | None = col("Who ran it: self-reported, or an independent harness; NULL: unstated")
 
 
 class FctModelPrice(SQLModel, table=True):
@@ -162,6 +166,7 @@ class MartCategoryScore(SQLModel, table=True):
     score: float = col("Mean normalized score over the category's weighted benchmarks the model has, 0..100")
     n_benchmarks: int = col("Weighted benchmarks behind the score")
     coverage: float = col("n_benchmarks / weighted benchmarks in the category, 0..1")
+    releases: str | None = col("Benchmark releases behind the score, comma-separated; NULL: the sources state none")
 
 
 class MartLeaderboard(SQLModel, table=True):

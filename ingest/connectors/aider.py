@@ -69,6 +69,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
             "observed_on": _date(run.get("date")),
             "citation": LEADERBOARD,
             "provenance": source.provenance,
+            "harness": "aider",
         })
     scores = rows_frame(rows, contracts.SCORES | contracts.SCORES_EXTRA, source)
     return Parsed(scores=scores, rejects=rejects_frame(rejects), records_read=len(runs))

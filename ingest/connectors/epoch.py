@@ -93,7 +93,7 @@ def _finish(frame: pl.DataFrame, source: SourceConfig) -> tuple[pl.DataFrame, pl
     good = flagged.filter(pl.col("_rule").is_null()).select(
         base.alias("model_name"), variant.alias("variant"), pl.col("_benchmark").alias("benchmark_name"),
         pl.col("_value").alias("raw_value"), pl.col("_unit").alias("unit"), pl.col("_date").alias("observed_on"),
-        pl.col("_citation").alias("citation"), pl.lit(source.provenance).alias("provenance"),
+        pl.col("_citation").alias("citation"), pl.lit(source.provenance).alias("provenance"), pl.col("_harness").alias("harness"),
     )
     bad = flagged.filter(pl.col("_rule").is_not_null()).select(
         pl.lit(source.id).alias("source_id"), pl.lit("parse").alias("stage"), pl.col("_rule").alias("rule"),
@@ -112,6 +112,7 @@ def _runs(table: pl.DataFrame, source: SourceConfig):
         _date(pl.col("started_at")).alias("_date"),
         pl.coalesce(pl.col("log viewer").replace("", None), pl.col("logs").replace("", None)).alias("_citation"),
         pl.col("Status").alias("_status") if "Status" in table.columns else pl.lit(None, pl.String).alias("_status"),
+        pl.lit("epoch").alias("_harness"),  # Epoch's own runs
     )
     return _finish(frame, source)
 
@@ -133,6 +134,7 @@ def _external(table: pl.DataFrame, source: SourceConfig, name: str):
         (_date(pl.col("Date added")) if "Date added" in table.columns else pl.lit(None, pl.Date)).alias("_date"),
         (pl.col(link).replace("", None) if link else pl.lit(None, pl.String)).alias("_citation"),
         pl.lit(None, pl.String).alias("_status"),
+        pl.lit(None, pl.String).alias("_harness"),  # another leaderboard's figures, as Epoch records them
     )
     return _finish(frame, source)
 

@@ -68,6 +68,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
         pl.col("benchmark").alias("benchmark_name"), pl.col("value").alias("raw_value"), pl.lit("percent").alias("unit"),
         pl.lit(released, pl.Date).alias("observed_on"), pl.lit("https://livebench.ai/").alias("citation"),
         pl.lit(source.provenance).alias("provenance"),
+        pl.lit(released.isoformat() if released else None, pl.String).alias("release"), pl.lit("livebench").alias("harness"),
     )
     rejects = [reject(source.id, "cell_not_a_score", {"model": r["model"], "task": r["task"], "value": r["text"]}) for r in bad.to_dicts()]
     return Parsed(scores=scores, rejects=rejects_frame(rejects), records_read=table.height)

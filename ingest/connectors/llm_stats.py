@@ -85,6 +85,7 @@ def _score(row: dict, folder: str, source: SourceConfig) -> dict:
         "observed_on": date.fromisoformat(when) if re.match(r"^\d{4}-\d{2}-\d{2}$", when) else None,
         "citation": row.get("self_reported_source_link") or None,
         "provenance": "verified" if verified else "unverified",
+        "harness": "self-reported" if row.get("is_self_reported") is True else None,
     }
 
 

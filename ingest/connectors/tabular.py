@@ -8,9 +8,11 @@
       zip_member: external_benchmark_terminal_bench.csv   # read one file of a zip/tar payload
 
 Fields per source kind (left: canonical name, right: default column name):
-  scores : model, benchmark, value, [variant, unit, date, citation, provenance]
+  scores : model, benchmark, value, [variant, unit, date, citation, provenance, release, harness]
   prices : model, input, output, [provider]         (USD per million tokens)
   runtime: model, output_tokens_per_s, ttft_s, [provider]
+  models : model, [vendor, display_name, family, release_date, context, max_output, reasoning, open_weights]
+           (a registry: every row lists a model; rows without a vendor only add names)
 """
 
 import io
@@ -27,13 +29,15 @@ REQUIRED = {
     "scores": ("model", "benchmark", "value"),
     "prices": ("model", "input", "output"),
     "runtime": ("model",),
+    "models": ("model",),
 }
 OPTIONAL = {
-    "scores": ("variant", "unit", "date", "citation", "provenance"),
+    "scores": ("variant", "unit", "date", "citation", "provenance", "release", "harness"),
     "prices": ("provider",),
     "runtime": ("provider", "output_tokens_per_s", "ttft_s"),
+    "models": ("vendor", "display_name", "family", "release_date", "context", "max_output", "reasoning", "open_weights"),
 }
-NUMERIC = {"value", "input", "output", "output_tokens_per_s", "ttft_s"}
+NUMERIC = {"value", "input", "output", "output_tokens_per_s", "ttft_s", "context", "max_output"}
 OPTIONS = {
     "columns": "{canonical field: column name}",
     "benchmark": "a constant benchmark name, when the file holds one benchmark",
@@ -82,7 +86,7 @@ def parse_json(payload: bytes, source: SourceConfig) -> Parsed:
 def _parse_table(frame: pl.DataFrame, source: SourceConfig) -> Parsed:
     kind = source.kind
     if kind not in REQUIRED:
-        raise SourceError(f"source {source.id!r}: the generic connector reads scores, prices or runtime, not {kind!r}")
+        raise SourceError(f"source {source.id!r}: the generic connector reads scores, prices, runtime or models, not {kind!r}")
     mapping = {field: field for field in REQUIRED[kind] + OPTIONAL[kind]} | source.options.get("columns", {})
     constants = {f: source.options[f] for f in ("benchmark", "unit") if f in source.options}
     missing = [mapping[f] for f in REQUIRED[kind] if f not in constants and mapping[f] not in frame.columns]
@@ -104,6 +108,11 @@ def _parse_table(frame: pl.DataFrame, source: SourceConfig) -> Parsed:
     rejects = bad.select(
         pl.lit(source.id).alias("source_id"), pl.lit("parse").alias("stage"), rule.alias("rule"), pl.col("_record").alias("record")
     )
+    if kind == "models":  # a registry: every row lists a model (with the vendor when the table says it)
+        listed = _canonical(kind, good, source)
+        facts = listed.select("source_id", "model_name", "context_window_tokens", "max_output_tokens", "is_reasoning",
+                              "open_weights", "release_date")
+        return Parsed(registry=listed, models=facts, rejects=rejects, records_read=frame.height)
     return Parsed(**{kind: _canonical(kind, good, source)}, rejects=rejects, records_read=frame.height)
 
 
@@ -135,6 +144,14 @@ def _rule(kind: str, rows: pl.DataFrame, source: SourceConfig) -> pl.Expr:
             (pl.col("_input_num").is_null() | pl.col("_output_num").is_null(), "price_not_a_number"),
             ((pl.col("_input_num") < 0) | (pl.col("_output_num") < 0), "price_negative"),
         ]
+    elif kind == "models":
+        checks += [
+            (pl.col("release_date").is_not_null() & _date(pl.col("release_date"), source).is_null(), "release_date_unreadable"),
+            (pl.col("context").is_not_null() & ~(pl.col("_context_num") > 0).fill_null(False), "context_not_a_positive_number"),
+            (pl.col("max_output").is_not_null() & ~(pl.col("_max_output_num") > 0).fill_null(False), "max_output_not_a_positive_number"),
+            (pl.col("reasoning").is_not_null() & _flag(pl.col("reasoning")).is_null(), "reasoning_not_a_yes_or_no"),
+            (pl.col("open_weights").is_not_null() & _flag(pl.col("open_weights")).is_null(), "open_weights_not_a_yes_or_no"),
+        ]
     else:
         checks += [
             (pl.col("_output_tokens_per_s_num").is_null() & pl.col("_ttft_s_num").is_null(), "runtime_missing"),
@@ -146,6 +163,12 @@ def _rule(kind: str, rows: pl.DataFrame, source: SourceConfig) -> pl.Expr:
     for condition, name in reversed(checks):
         expr = pl.when(condition).then(pl.lit(name)).otherwise(expr)
     return expr
+
+
+def _flag(text: pl.Expr) -> pl.Expr:
+    """true/false, yes/no, 1/0 -> Boolean; anything else -> null."""
+    lowered = text.str.to_lowercase()
+    return pl.when(lowered.is_in(["true", "yes", "1"])).then(True).when(lowered.is_in(["false", "no", "0"])).then(False)
 
 
 def _date(text: pl.Expr, source: SourceConfig) -> pl.Expr:
@@ -166,6 +189,22 @@ def _canonical(kind: str, good: pl.DataFrame, source: SourceConfig) -> pl.DataFr
             _date(pl.col("date"), source).alias("observed_on"),
             pl.col("citation"),
             pl.col("provenance").fill_null(source.provenance),
+            pl.col("release"),
+            pl.col("harness"),
+        )
+    if kind == "models":
+        return good.select(
+            sid,
+            pl.lit(source.id).alias("provider"),
+            pl.col("model").alias("model_name"),
+            pl.col("vendor").str.to_lowercase(),
+            pl.col("display_name"),
+            pl.col("family"),
+            _date(pl.col("release_date"), source).alias("release_date"),
+            pl.col("_context_num").cast(pl.Int64).alias("context_window_tokens"),
+            pl.col("_max_output_num").cast(pl.Int64).alias("max_output_tokens"),
+            _flag(pl.col("reasoning")).alias("is_reasoning"),
+            _flag(pl.col("open_weights")).alias("open_weights"),
         )
     provider = pl.col("provider").fill_null(source.id).alias("provider")
     if kind == "prices":

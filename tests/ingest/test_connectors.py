@@ -1,5 +1,6 @@
 import json
 
+import polars as pl
 import pytest
 
 from benchmart.ingest.connectors import parse_payload
@@ -132,3 +133,25 @@ def test_litellm_says_what_it_skips_by_design():
     parsed = parse_payload(json.dumps(LITELLM).encode(), source("litellm", "prices"))
     assert parsed.skipped == {"documentation_stub": 1, "alias_of_stub": 1, "not_a_chat_model": 1}
     assert parsed.records_read == parsed.prices.height + parsed.rejects.height + sum(parsed.skipped.values())
+
+
+def test_a_generic_table_is_a_registry_when_its_kind_is_models(catalog):
+    from benchmart.transforms.registry import registry_models
+
+    table = "\n".join([
+        "id,maker,name,released,ctx,thinks",
+        "acme-nova-2,acme,Acme Nova 2,2026-03-01,200000,yes",
+        "gpt-4.1-mini,openai,GPT-4.1 mini,2025-04-14,1047576,no",
+        "broken,acme,Broken,someday,,",
+    ]).encode()
+    src = source("csv", "models", options={"columns": {"model": "id", "vendor": "maker", "display_name": "name",
+                                                       "release_date": "released", "context": "ctx", "reasoning": "thinks"}})
+    parsed = parse_payload(table, src)
+    assert parsed.rejects["rule"].to_list() == ["release_date_unreadable"]
+    assert parsed.registry.select("model_name", "vendor", "context_window_tokens", "is_reasoning").rows() == [
+        ("acme-nova-2", "acme", 200000, True), ("gpt-4.1-mini", "openai", 1047576, False)]
+    models = registry_models(catalog.models_frame(), parsed.registry, catalog.vendors_frame(), catalog.open_prefixes,
+                             pl.DataFrame({"source_id": ["t"], "priority": [50]}))
+    nova = models.filter(pl.col("model_id") == "acme-nova-2").row(0, named=True)
+    assert (nova["display_name"], nova["vendor"], nova["origin"]) == ("Acme Nova 2", "acme", "t")
+    assert models.filter(pl.col("origin") == "curated").height == len(catalog.models)  # gpt-4.1-mini is the curated one

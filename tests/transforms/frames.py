@@ -41,7 +41,8 @@ def observations(*rows: tuple) -> pl.DataFrame:
         schema={"model_id": pl.String, "benchmark_id": pl.String, "raw_value": pl.Float64, "provenance": pl.String,
                 "source_id": pl.String, "observed_on": pl.Date, "unit": pl.String},
     ).with_columns(pl.lit(None, pl.String).alias("variant"), pl.lit(None, pl.String).alias("citation"),
-                   pl.col("model_id").alias("model_name"))
+                   pl.col("model_id").alias("model_name"), pl.lit(None, pl.String).alias("release"),
+                   pl.lit(None, pl.String).alias("harness"))
 
 
 def chosen(obs: pl.DataFrame) -> pl.DataFrame:
@@ -52,7 +53,9 @@ def chosen(obs: pl.DataFrame) -> pl.DataFrame:
 def scored(*rows: tuple) -> pl.DataFrame:
     """Chosen scores: (model_id, benchmark_id, score[, provenance])."""
     return pl.DataFrame(
-        [{"model_id": r[0], "benchmark_id": r[1], "score": float(r[2]), "provenance": r[3] if len(r) > 3 else "verified"} for r in rows]
+        [{"model_id": r[0], "benchmark_id": r[1], "score": float(r[2]), "provenance": r[3] if len(r) > 3 else "verified",
+          "release": None} for r in rows],
+        schema_overrides={"release": pl.String},
     )
 
 

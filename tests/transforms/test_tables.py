@@ -32,8 +32,8 @@ def _scores(*rows):
     return pl.DataFrame(
         [{"source_id": r[4], "model_name": r[0].upper(), "model_id": r[0], "variant": None, "benchmark_name": r[1],
           "benchmark_id": r[1], "raw_value": float(r[2]), "unit": None, "observed_on": date(2025, 6, 1),
-          "citation": None, "provenance": r[3]} for r in rows],
-        schema_overrides={"variant": pl.String, "unit": pl.String, "citation": pl.String},
+          "citation": None, "provenance": r[3], "release": None, "harness": None} for r in rows],
+        schema_overrides={"variant": pl.String, "unit": pl.String, "citation": pl.String, "release": pl.String, "harness": pl.String},
     )
 
 
