@@ -40,8 +40,10 @@ def registry_models(
         pl.coalesce(pl.col("model_name").replace_strict(by_name, default=None, return_dtype=pl.String),
                     pl.col("display_name").replace_strict(by_name, default=None, return_dtype=pl.String)).alias("curated_id")
     )
-    to_curated = named.filter(pl.col("curated_id").is_not_null())
+    # Only the listings that make models speak for a model: a reseller serving R1-0528 as `deepseek-ai/DeepSeek-R1`
+    # must not make "DeepSeek-R1" a name of R1-0528. Its names still resolve later, by the usual rules.
     lists_models = pl.col("maker").is_not_null() & (pl.col("first_party") | (pl.col("provider") == "openrouter") | pl.col("vendor").is_not_null())
+    to_curated = named.filter(pl.col("curated_id").is_not_null() & lists_models)
     new = _new_models(named.filter(pl.col("curated_id").is_null() & lists_models), set(curated["model_id"]))
     shaped = [frame.select([pl.col(c).cast(t) for c, t in REGISTRY_MODELS.items()]) for frame in (_curated_rows(curated, to_curated), new)]
     return pl.concat(shaped).sort("model_id")

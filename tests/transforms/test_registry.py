@@ -94,3 +94,10 @@ def test_moving_pointers_never_become_models():
     models = build(listing("md", "openai", "chatgpt-4o-latest", "ChatGPT-4o"), listing("md", "openai", "gpt-5", "GPT-5"),
                    pointers=frozenset({"chatgpt-4o-latest"}))
     assert models.filter(pl.col("origin") != "curated")["model_id"].to_list() == ["gpt-5"]
+
+
+def test_a_resellers_listing_never_gives_a_curated_model_another_models_name():
+    models = build(listing("md", "huggingface", "moonshotai/Kimi-K2", "Kimi K2 Instruct"),  # maker prefix, but a reseller
+                   listing("md", "nano-gpt", "kimi-k2-base", "Kimi K2"))
+    aliases = models.filter(pl.col("model_id") == "kimi-k2")["aliases"].to_list()[0]
+    assert "kimi-k2-base" not in aliases and "moonshotai/Kimi-K2" not in aliases
