@@ -66,7 +66,7 @@ def validate_and_build(
     price_check = validate(inputs.prices, "fct_model_price", floor("fct_model_price"))
     runtime_check = validate(inputs.runtime, "fct_model_runtime")
     tables = build_tables(snapshot_date, obs_check.valid, price_check.valid, runtime_check.valid, inputs.facts, models,
-                          categories, benchmarks, sources, freshness, rules)
+                          categories, benchmarks, sources, freshness, rules, catalog.vendors_frame())
     mart_checks = [
         validate(tables["mart_category_score"], "mart_category_score",
                  floor("mart_category_score") | {"categories": categories["category_id"].to_list()}),

@@ -73,6 +73,7 @@ class Vendor(_Strict):
     id: str
     display_name: str
     names: list[str] = Field(default=[], description="Prefixes sources put before this vendor's model names.")
+    providers: list[str] = Field(default=[], description="API providers that are the vendor's own (list prices).")
 
 
 class _VendorsFile(_Strict):
@@ -141,8 +142,11 @@ class Catalog:
         return pl.DataFrame(rows, schema=contracts.CATALOG_MODELS, strict=False)
 
     def vendors_frame(self) -> pl.DataFrame:
-        return pl.DataFrame([{"id": v.id, "display_name": v.display_name, "names": [n.lower() for n in v.names]} for v in self.vendors],
-                            schema={"id": pl.String, "display_name": pl.String, "names": pl.List(pl.String)})
+        return pl.DataFrame(
+            [{"id": v.id, "display_name": v.display_name, "names": [n.lower() for n in v.names],
+              "providers": sorted({v.id, *(p.lower() for p in v.providers)})} for v in self.vendors],
+            schema={"id": pl.String, "display_name": pl.String, "names": pl.List(pl.String), "providers": pl.List(pl.String)},
+        )
 
     def model_names(self) -> ModelNames:
         """What model-name resolution needs (transforms.model_names)."""

@@ -1,9 +1,13 @@
-"""fct_model_price: every price offer, one row per (model, source, provider)."""
+"""fct_model_price: every price offer, one row per (model, source, provider), with what kind of offer it is:
+the vendor's own API (`is_first_party`, catalog/vendors.yaml `providers`), a free tier or free offer
+(`is_free`: 0/0, or an OpenRouter `:free` offer; never a price), or an outlier (`is_outlier`: more than 3x away
+from the median of the model's paid offers; kept, never published)."""
 
 import polars as pl
 
 COLUMNS = ["model_id", "source_id", "provider", "input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok",
-           "mean_usd_per_mtok", "source_model_name"]
+           "mean_usd_per_mtok", "source_model_name", "is_first_party", "is_free", "is_outlier"]
+OUTLIER_FACTOR = 3.0
 
 
 def blended(input_col: str = "input_usd_per_mtok", output_col: str = "output_usd_per_mtok") -> pl.Expr:
@@ -16,18 +20,36 @@ def mean_price(input_col: str = "input_usd_per_mtok", output_col: str = "output_
     return ((pl.col(input_col) + pl.col(output_col)) / 2).round(6)
 
 
-def first_party(provider: str = "provider", vendor: str = "vendor") -> pl.Expr:
-    """The offer comes from the model's own vendor."""
-    return (pl.col(provider).str.to_lowercase() == pl.col(vendor)).fill_null(False)
-
-
-def fct_model_price(prices: pl.LazyFrame) -> pl.LazyFrame:
-    """Several keys of one offer (one source, one provider) keep the cheapest."""
-    return (
+def fct_model_price(prices: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl.LazyFrame) -> pl.LazyFrame:
+    """Several keys of one offer (one source, one provider) keep the cheapest. `vendors`: id, providers (list)."""
+    own = vendors.select(pl.col("id").alias("vendor"), pl.col("providers").alias("_own"))
+    offers = (
         prices.with_columns(blended().alias("blended_usd_per_mtok"), mean_price().alias("mean_usd_per_mtok"))
         .sort("model_id", "source_id", "provider", "blended_usd_per_mtok", "model_name")
         .unique(["model_id", "source_id", "provider"], keep="first", maintain_order=True)
         .rename({"model_name": "source_model_name"})
-        .select(COLUMNS)
-        .sort("model_id", "source_id", "provider")
+        .join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
+        .join(own, on="vendor", how="left")
+        .with_columns(
+            pl.col("provider").str.to_lowercase().is_in(pl.col("_own").fill_null([])).fill_null(False).alias("is_first_party"),
+            (((pl.col("input_usd_per_mtok") == 0) & (pl.col("output_usd_per_mtok") == 0)) | pl.col("provider").str.contains(":free"))
+            .alias("is_free"),
+        )
+    )
+    return offers.join(_outliers(offers), on=["model_id", "source_id", "provider"], how="left").with_columns(
+        pl.col("is_outlier").fill_null(False)
+    ).select(COLUMNS).sort("model_id", "source_id", "provider")
+
+
+def _outliers(offers: pl.LazyFrame) -> pl.LazyFrame:
+    """(model, source, provider, is_outlier) for paid offers, against the median of all the model's paid offers.
+
+    The median of every offer, not of the other sources only: with two or three sources one wild offer would
+    move the others' median enough to flag the sane ones, while it barely moves the median of all offers."""
+    paid = offers.filter(~pl.col("is_free"))
+    median = pl.col("blended_usd_per_mtok").median().over("model_id")
+    return paid.select(
+        "model_id", "source_id", "provider",
+        ((pl.col("blended_usd_per_mtok") > OUTLIER_FACTOR * median) | (pl.col("blended_usd_per_mtok") * OUTLIER_FACTOR < median))
+        .alias("is_outlier"),
     )

@@ -2,7 +2,11 @@
 
 import polars as pl
 
-from benchmart.transforms.fct_model_price import first_party
+
+
+def first_party(provider: str = "provider", vendor: str = "vendor") -> pl.Expr:
+    """The figures come from the model's own vendor."""
+    return (pl.col(provider).str.to_lowercase() == pl.col(vendor)).fill_null(False)
 
 
 def fct_model_runtime(runtime: pl.LazyFrame, dim_model: pl.LazyFrame) -> pl.LazyFrame:

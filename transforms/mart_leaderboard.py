@@ -2,7 +2,8 @@
 
 - overall = sum(w_c x category_c) / sum(w_c) over the categories the model has; weight_covered = sum(w_c);
 - ranked only with enough breadth (benchmart.settings.RankRules); ties share the lower rank (1, 2, 2, 4);
-- price: one offer per model (highest source priority, then the vendor's own API, then the cheapest);
+- price: the vendor's own list price, else the median of paid third-party offers (preferred_price); free
+  offers and outliers are never a price;
   runtime: the highest-priority source's figures; missing stays NULL ("N/A"), never an estimate or 0;
 - notes: which variants the scores come from, and which of the row's sources were stale or missing.
 """
@@ -12,11 +13,12 @@ import polars as pl
 from benchmart.contracts import LANES, STALE_STATUSES
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms.fct_benchmark_score import lane_scores
-from benchmart.transforms.fct_model_price import first_party
+from benchmart.transforms.fct_model_price import blended, mean_price
 
 COLUMNS = [
     "lane", "model_id", "overall_score", "rank", "is_ranked", "categories_covered", "weight_covered",
     "input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok", "mean_usd_per_mtok", "price_source_id",
+    "price_provider", "price_rule", "price_offers", "has_free_tier",
     "output_tokens_per_s", "ttft_s", "runtime_source_id", "context_window_tokens", "is_reasoning", "variants", "stale_sources",
 ]
 
@@ -36,7 +38,7 @@ def mart_leaderboard(
     """`freshness`: (source_id, status) of this run's sources, for `stale_sources`."""
     board = (
         ranked(mart_category_score, dim_category, rules)
-        .join(preferred_price(fct_model_price, dim_source, dim_model), on="model_id", how="left")
+        .join(preferred_price(fct_model_price, dim_source), on="model_id", how="left")
         .join(preferred_runtime(fct_model_runtime, dim_source), on="model_id", how="left")
         .join(dim_model.select("model_id", "context_window_tokens", "is_reasoning"), on="model_id", how="left")
     )
@@ -66,17 +68,39 @@ def ranked(mart_category_score: pl.LazyFrame, dim_category: pl.LazyFrame, rules:
     return overall.with_columns(pl.when(pl.col("is_ranked")).then(rank).alias("rank"))
 
 
-def preferred_price(fct_model_price: pl.LazyFrame, dim_source: pl.LazyFrame, dim_model: pl.LazyFrame) -> pl.LazyFrame:
-    """One offer per model: highest source priority, then the vendor's own API, then the lowest blended price."""
+def preferred_price(fct_model_price: pl.LazyFrame, dim_source: pl.LazyFrame) -> pl.LazyFrame:
+    """The published price per model: the vendor's own list price (`first_party`: highest source priority, then
+    the cheapest of its offers), else the median of the paid third-party offers (`median_paid`, input and output
+    each). Free offers and outliers are never a price; `has_free_tier` says a free offer exists."""
+    offers = fct_model_price.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
+    paid = offers.filter(~pl.col("is_free") & ~pl.col("is_outlier"))
+    first = (
+        paid.filter(pl.col("is_first_party"))
+        .sort(["model_id", "priority", "blended_usd_per_mtok", "provider", "source_id"],
+              descending=[False, True, False, False, False], nulls_last=True)
+        .group_by("model_id", maintain_order=True)
+        .agg(pl.col("input_usd_per_mtok").first(), pl.col("output_usd_per_mtok").first(), pl.col("source_id").first().alias("price_source_id"),
+             pl.col("provider").first().alias("price_provider"), pl.len().cast(pl.Int64).alias("price_offers"))
+        .with_columns(pl.lit("first_party").alias("price_rule"))
+    )
+    median = (
+        paid.join(first.select("model_id"), on="model_id", how="anti")
+        .group_by("model_id")
+        .agg(pl.col("input_usd_per_mtok").median(), pl.col("output_usd_per_mtok").median(),
+             pl.col("source_id").unique().sort().str.join(", ").alias("price_source_id"),
+             pl.lit(None, pl.String).alias("price_provider"), pl.len().cast(pl.Int64).alias("price_offers"))
+        .with_columns(pl.lit("median_paid").alias("price_rule"))
+    )
+    free = offers.filter(pl.col("is_free")).select("model_id").unique().with_columns(pl.lit(True).alias("has_free_tier"))
+    chosen = pl.concat([first, median], how="vertical_relaxed").with_columns(
+        pl.col("input_usd_per_mtok").round(6), pl.col("output_usd_per_mtok").round(6)
+    )
     return (
-        fct_model_price.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
-        .join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
-        .with_columns(first_party().alias("_first_party"))
-        .sort(["model_id", "priority", "_first_party", "blended_usd_per_mtok", "provider"],
-              descending=[False, True, True, False, False], nulls_last=True)
-        .unique("model_id", keep="first", maintain_order=True)
+        chosen.with_columns(blended().alias("blended_usd_per_mtok"), mean_price().alias("mean_usd_per_mtok"))
+        .join(free, on="model_id", how="full", coalesce=True)
+        .with_columns(pl.col("has_free_tier").fill_null(False))
         .select("model_id", "input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok", "mean_usd_per_mtok",
-                pl.col("source_id").alias("price_source_id"), pl.col("provider").alias("price_provider"))
+                "price_source_id", "price_provider", "price_rule", "price_offers", "has_free_tier")
     )
 
 
@@ -103,7 +127,7 @@ def _with_notes(board: pl.LazyFrame, fct_benchmark_score: pl.LazyFrame, dim_benc
     sources = pl.concat(
         [
             used.select("lane", "model_id", "source_id"),
-            board.select("lane", "model_id", pl.col("price_source_id").alias("source_id")),
+            board.select("lane", "model_id", pl.col("price_source_id").str.split(", ").alias("source_id")).explode("source_id"),
             board.select("lane", "model_id", pl.col("runtime_source_id").alias("source_id")),
         ]
     ).drop_nulls("source_id").join(stale, on="source_id", how="semi")

@@ -40,17 +40,21 @@ def build_tables(
     sources: pl.DataFrame,
     freshness: pl.DataFrame,
     rules: RankRules = DEFAULT_RULES,
+    vendors: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Every published table keyed by name; snapshot tables carry `snapshot_date` first, dimensions do not.
 
     `observations`: fct_benchmark_observation rows that passed validation; `prices`, `runtime`, `model_facts`:
     resolved source rows; `catalog_models`, `categories`, `benchmarks`: the curated catalog; `sources`: the
-    sources file as a frame; `freshness`: (source_id, status) of this run's sources."""
+    sources file as a frame; `freshness`: (source_id, status) of this run's sources; `vendors`: id, providers
+    (the vendors' own API providers, for list prices)."""
+    vendors = vendors if vendors is not None else pl.DataFrame(schema={"id": pl.String, "providers": pl.List(pl.String)})
     ranks = variant_ranks(catalog_models)
     cats, benches, srcs = _wave(dim_category(categories.lazy()), dim_benchmark(benchmarks.lazy()), dim_source(sources.lazy()))
     models = _wave(dim_model(catalog_models.lazy(), model_facts.lazy(), srcs))[0]
     scores, prices_t, runtime_t = _wave(
-        fct_benchmark_score(observations.lazy(), srcs, ranks), fct_model_price(prices.lazy()), fct_model_runtime(runtime.lazy(), models)
+        fct_benchmark_score(observations.lazy(), srcs, ranks), fct_model_price(prices.lazy(), models, vendors.lazy()),
+        fct_model_runtime(runtime.lazy(), models)
     )
     category_scores, bench_scores = _wave(mart_category_score(scores, benches), lane_benchmark_scores(scores, benches))
     board = _wave(mart_leaderboard(category_scores, cats, scores, benches, prices_t, runtime_t, models, srcs, freshness.lazy(), rules))[0]

@@ -47,3 +47,52 @@ def test_two_livebench_releases_in_one_run_never_share_a_figure(catalog):
     cats = built.tables["mart_category_score"].filter(pl.col("lane") == "verified")
     assert set(cats.filter(pl.col("model_id").is_in(list(in_new)))["releases"]) == {"2025-11-25"}
     assert set(cats.filter(pl.col("model_id").is_in(list(only_old)))["releases"]) == {"2025-05-30"}
+
+
+def _fixture_prices(catalog):
+    """LiteLLM and llm-stats excerpts (tests/fixtures), parsed and resolved, with the registry's models."""
+    lite = SourceConfig(id="litellm", kind="prices", format="litellm", url="https://x/l", priority=80)
+    stats = SourceConfig(id="llm-stats", kind="scores", format="llm_stats", url="https://x/s", priority=30)
+    tree = FIXTURES / "llm_stats" / "data"
+    stats_payload = bundle.pack({str(p.relative_to(tree.parent)): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()})
+    parsed = [parse_payload((FIXTURES / "litellm_model_prices_excerpt.json").read_bytes(), lite), parse_payload(stats_payload, stats)]
+    sources = sources_frame([lite, stats])
+    inputs = resolve_with_registry(Parsed(prices=pl.concat([p.prices for p in parsed])), catalog, sources, DAY)
+    return inputs, sources
+
+
+def test_the_published_price_is_the_vendors_list_price_never_the_cheapest_reseller(catalog):
+    from benchmart.transforms.fct_model_price import fct_model_price
+    from benchmart.transforms.mart_leaderboard import preferred_price
+
+    inputs, sources = _fixture_prices(catalog)
+    offers = fct_model_price(inputs.prices.lazy(), inputs.models.lazy(), catalog.vendors_frame().lazy())
+    prices = {r["model_id"]: r for r in preferred_price(offers, sources.lazy()).collect().to_dicts()}
+    opus, r1 = prices["claude-opus-4"], prices["deepseek-r1-0528"]
+    # Snowflake sells Claude Opus 4 at $5/$25 and Hyperbolic R1-0528 at $0.25/$0.25: the vendors list $15/$75 and $0.55/$2.19
+    assert (opus["input_usd_per_mtok"], opus["output_usd_per_mtok"], opus["price_rule"], opus["price_provider"]) == (15.0, 75.0, "first_party", "anthropic")
+    assert (r1["input_usd_per_mtok"], r1["output_usd_per_mtok"], r1["price_rule"], r1["price_provider"]) == (0.55, 2.19, "first_party", "deepseek")
+    flagged = offers.filter(pl.col("model_id") == "claude-opus-4").collect()
+    assert flagged.filter(pl.col("provider") == "snowflake")["is_outlier"].to_list() == [False]  # one source: no other median
+    assert (prices["gpt-4.1-mini"]["input_usd_per_mtok"], prices["gpt-4.1-mini"]["output_usd_per_mtok"]) == (0.4, 1.6)
+
+
+def test_without_a_vendor_offer_the_median_of_paid_offers_and_free_tiers_are_never_a_price():
+    from benchmart.transforms.fct_model_price import fct_model_price
+    from benchmart.transforms.mart_leaderboard import preferred_price
+
+    offers = pl.DataFrame({
+        "source_id": ["a", "a", "b", "b", "c", "c"], "model_name": ["x"] * 6, "model_id": ["m"] * 5 + ["f"],
+        "provider": ["p1", "p2", "p3", "openrouter:free", "p4", "local"],
+        "input_usd_per_mtok": [1.0, 2.0, 3.0, 0.0, 40.0, 0.0], "output_usd_per_mtok": [4.0, 6.0, 8.0, 0.0, 160.0, 0.0],
+    })
+    models = pl.LazyFrame({"model_id": ["m", "f"], "vendor": ["acme", "acme"]})
+    vendors = pl.LazyFrame({"id": ["acme"], "providers": [["acme"]]})
+    table = fct_model_price(offers.lazy(), models, vendors).collect()
+    assert table.filter(pl.col("is_outlier"))["provider"].to_list() == ["p4"]  # 40/160 vs the others' median: > 3x
+    assert set(table.filter(pl.col("is_free"))["provider"]) == {"openrouter:free", "local"}
+    prices = {r["model_id"]: r for r in preferred_price(table.lazy(), pl.LazyFrame({"source_id": ["a", "b", "c"], "priority": [1, 1, 1]}))
+              .collect().to_dicts()}
+    m = prices["m"]
+    assert (m["input_usd_per_mtok"], m["output_usd_per_mtok"], m["price_rule"], m["price_offers"], m["has_free_tier"]) == (2.0, 6.0, "median_paid", 3, True)
+    assert prices["f"]["input_usd_per_mtok"] is None and prices["f"]["has_free_tier"] is True  # a free tier is never "$0.00"

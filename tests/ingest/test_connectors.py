@@ -124,7 +124,7 @@ def test_real_litellm_and_models_dev_files_price_gpt_41_mini_at_40_and_160_cents
     dev = parse_payload((FIXTURES / "models_dev_excerpt.json").read_bytes(), source("models_dev", "models"))
     row = dev.prices.filter((dev.prices["model_name"] == "gpt-4.1-mini") & (dev.prices["provider"] == "openai")).row(0, named=True)
     assert (row["input_usd_per_mtok"], row["output_usd_per_mtok"]) == (0.4, 1.6)
-    assert lite.records_read == 15 and dev.records_read == 6
+    assert lite.records_read == 19 and dev.records_read == 6
     assert lite.skipped == {"documentation_stub": 1, "alias_of_stub": 2, "not_a_chat_model": 1}
     assert "azure/eu/gpt-4.1-mini" in lite.prices["model_name"].to_list()
 

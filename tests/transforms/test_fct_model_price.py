@@ -8,5 +8,8 @@ def _prices(*rows):
 
 
 def test_blended_is_three_to_one_and_mean_is_plain():
-    out = fct_model_price(_prices(("m1", "s1", "openai", 0.4, 1.6, "gpt")).lazy()).collect()
+    models = pl.LazyFrame({"model_id": ["m1"], "vendor": ["openai"]})
+    vendors = pl.LazyFrame({"id": ["openai"], "providers": [["openai"]]})
+    out = fct_model_price(_prices(("m1", "s1", "openai", 0.4, 1.6, "gpt")).lazy(), models, vendors).collect()
     assert out.select("blended_usd_per_mtok", "mean_usd_per_mtok").row(0) == (0.7, 1.0)
+    assert out.select("is_first_party", "is_free", "is_outlier").row(0) == (True, False, False)

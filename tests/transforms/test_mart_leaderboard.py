@@ -77,33 +77,35 @@ def _prices(*rows):
     return pl.DataFrame(rows, schema=["model_id", "source_id", "provider", "input_usd_per_mtok", "output_usd_per_mtok", "model_name"], orient="row")
 
 
-def test_preferred_price_takes_priority_then_first_party_then_cheapest():
+VENDORS = pl.LazyFrame({"id": ["openai", "google", "meta"], "providers": [["openai"], ["google", "gemini"], ["meta"]]})
+
+
+def test_the_published_price_is_the_vendors_offer_else_the_median_of_paid_offers():
     fct = fct_model_price(_prices(
         ("m1", "s1", "azure", 0.44, 1.76, "azure/gpt"),
-        ("m1", "s1", "openai", 0.40, 1.60, "gpt"),
-        ("m1", "s2", "cheap", 0.10, 0.10, "gpt"),   # lower priority source loses
+        ("m1", "s1", "openai", 0.40, 1.60, "gpt"),   # the vendor's own API: the list price
+        ("m1", "s2", "cheap", 0.10, 0.10, "gpt"),    # a reseller far below the others: an outlier, never published
         ("m2", "s1", "x", 1.0, 2.0, "g"),
-        ("m2", "s1", "y", 0.5, 1.0, "g"),            # no first party: cheapest
-    ).lazy())
+        ("m2", "s1", "y", 0.5, 1.0, "g"),            # no vendor offer: the median of the paid offers
+    ).lazy(), MODELS.lazy(), VENDORS)
+    assert fct.filter(pl.col("is_outlier")).collect()["provider"].to_list() == ["cheap"]
     prio = pl.DataFrame({"source_id": ["s1", "s2"], "priority": [90, 10]})
-    out = preferred_price(fct, prio.lazy(), MODELS.lazy()).collect().sort("model_id").select("model_id", "price_provider", "input_usd_per_mtok")
-    assert out.to_dicts() == [
-        {"model_id": "m1", "price_provider": "openai", "input_usd_per_mtok": 0.40},
-        {"model_id": "m2", "price_provider": "y", "input_usd_per_mtok": 0.5},
-    ]
+    out = preferred_price(fct, prio.lazy()).collect().sort("model_id")
+    assert out.select("model_id", "price_provider", "price_rule", "input_usd_per_mtok", "output_usd_per_mtok").rows() == [
+        ("m1", "openai", "first_party", 0.40, 1.60), ("m2", None, "median_paid", 0.75, 1.5)]
 
 
-def test_a_free_model_is_zero_only_when_a_source_says_so_and_missing_stays_null():
-    fct = fct_model_price(_prices(("m2", "s1", "local", 0.0, 0.0, "g")).lazy())
+def test_a_free_offer_is_never_a_price_and_missing_stays_null():
+    fct = fct_model_price(_prices(("m2", "s1", "local", 0.0, 0.0, "g")).lazy(), MODELS.lazy(), VENDORS)
     prio = pl.DataFrame({"source_id": ["s1"], "priority": [1]}).lazy()
     runtime = pl.DataFrame({"model_id": ["m1"], "source_id": ["s1"], "provider": ["openai"], "output_tokens_per_s": [80.0], "ttft_s": [0.76]})
     board = (
         pl.LazyFrame({"model_id": ["m1", "m2", "m3"]})
-        .join(preferred_price(fct, prio, MODELS.lazy()), on="model_id", how="left")
+        .join(preferred_price(fct, prio), on="model_id", how="left")
         .join(preferred_runtime(runtime.lazy(), prio), on="model_id", how="left")
         .collect()
     )
     rows = {r["model_id"]: r for r in board.to_dicts()}
-    assert rows["m2"]["blended_usd_per_mtok"] == 0.0
+    assert rows["m2"]["blended_usd_per_mtok"] is None and rows["m2"]["has_free_tier"] is True
     assert rows["m1"]["input_usd_per_mtok"] is None and rows["m1"]["blended_usd_per_mtok"] is None
     assert rows["m1"]["output_tokens_per_s"] == 80.0 and rows["m2"]["ttft_s"] is None

@@ -33,6 +33,10 @@ def board(day: date, n: int, score: float) -> pl.DataFrame:
             "blended_usd_per_mtok": [0.7] * (n - 1) + [None],
             "mean_usd_per_mtok": [1.0] * (n - 1) + [None],
             "price_source_id": ["litellm"] * (n - 1) + [None],
+            "price_provider": ["openai"] * (n - 1) + [None],
+            "price_rule": ["first_party"] * (n - 1) + [None],
+            "price_offers": [2] * (n - 1) + [None],
+            "has_free_tier": [False] * (n - 1) + [True],
             "output_tokens_per_s": [80.0] * n,
             "ttft_s": [0.76] * n,
             "runtime_source_id": [""] * n,  # empty string must stay an empty string, not NULL
