@@ -144,7 +144,7 @@ class Catalog:
     def vendors_frame(self) -> pl.DataFrame:
         return pl.DataFrame(
             [{"id": v.id, "display_name": v.display_name, "names": [n.lower() for n in v.names],
-              "providers": sorted({v.id, *(p.lower() for p in v.providers)})} for v in self.vendors],
+              "providers": list(dict.fromkeys([*(p.lower() for p in v.providers), v.id]))} for v in self.vendors],
             schema={"id": pl.String, "display_name": pl.String, "names": pl.List(pl.String), "providers": pl.List(pl.String)},
         )
 

@@ -34,11 +34,13 @@ def mart_leaderboard(
     dim_source: pl.LazyFrame,
     freshness: pl.LazyFrame,
     rules: RankRules = DEFAULT_RULES,
+    vendors: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
-    """`freshness`: (source_id, status) of this run's sources, for `stale_sources`."""
+    """`freshness`: (source_id, status) of this run's sources, for `stale_sources`; `vendors`: id, providers
+    (the vendors' own API providers in order of preference, for the list price)."""
     board = (
         ranked(mart_category_score, dim_category, rules)
-        .join(preferred_price(fct_model_price, dim_source), on="model_id", how="left")
+        .join(preferred_price(fct_model_price, dim_source, dim_model, vendors), on="model_id", how="left")
         .join(preferred_runtime(fct_model_runtime, dim_source), on="model_id", how="left")
         .join(dim_model.select("model_id", "context_window_tokens", "is_reasoning"), on="model_id", how="left")
     )
@@ -68,16 +70,29 @@ def ranked(mart_category_score: pl.LazyFrame, dim_category: pl.LazyFrame, rules:
     return overall.with_columns(pl.when(pl.col("is_ranked")).then(rank).alias("rank"))
 
 
-def preferred_price(fct_model_price: pl.LazyFrame, dim_source: pl.LazyFrame) -> pl.LazyFrame:
-    """The published price per model: the vendor's own list price (`first_party`: highest source priority, then
-    the cheapest of its offers), else the median of the paid third-party offers (`median_paid`, input and output
-    each). Free offers and outliers are never a price; `has_free_tier` says a free offer exists."""
+def preferred_price(fct_model_price: pl.LazyFrame, dim_source: pl.LazyFrame, dim_model: pl.LazyFrame | None = None,
+                    vendors: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """The published price per model: the vendor's own list price (`first_party`: the vendor's first-listed own
+    provider, then the highest source priority, then the cheapest), else the median of the paid third-party
+    offers (`median_paid`, input and output each). Free offers and outliers are never a price; `has_free_tier`
+    says a free offer exists. `vendors`: id, providers (in order of preference)."""
     offers = fct_model_price.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
+    if dim_model is not None and vendors is not None:
+        ranks = vendors.select(pl.col("id").alias("vendor"), pl.col("providers").alias("_provider")).explode("_provider").with_columns(
+            pl.int_range(pl.len()).over("vendor").cast(pl.Int64).alias("_provider_rank")
+        )
+        offers = (
+            offers.join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
+            .with_columns(pl.col("provider").str.to_lowercase().alias("_provider"))
+            .join(ranks, on=["vendor", "_provider"], how="left")
+        )
+    else:
+        offers = offers.with_columns(pl.lit(0, pl.Int64).alias("_provider_rank"))
     paid = offers.filter(~pl.col("is_free") & ~pl.col("is_outlier"))
     first = (
         paid.filter(pl.col("is_first_party"))
-        .sort(["model_id", "priority", "blended_usd_per_mtok", "provider", "source_id"],
-              descending=[False, True, False, False, False], nulls_last=True)
+        .sort(["model_id", "_provider_rank", "priority", "blended_usd_per_mtok", "provider", "source_id"],
+              descending=[False, False, True, False, False, False], nulls_last=True)
         .group_by("model_id", maintain_order=True)
         .agg(pl.col("input_usd_per_mtok").first(), pl.col("output_usd_per_mtok").first(), pl.col("source_id").first().alias("price_source_id"),
              pl.col("provider").first().alias("price_provider"), pl.len().cast(pl.Int64).alias("price_offers"))

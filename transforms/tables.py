@@ -57,7 +57,8 @@ def build_tables(
         fct_model_runtime(runtime.lazy(), models)
     )
     category_scores, bench_scores = _wave(mart_category_score(scores, benches), lane_benchmark_scores(scores, benches))
-    board = _wave(mart_leaderboard(category_scores, cats, scores, benches, prices_t, runtime_t, models, srcs, freshness.lazy(), rules))[0]
+    board = _wave(mart_leaderboard(category_scores, cats, scores, benches, prices_t, runtime_t, models, srcs, freshness.lazy(), rules,
+                                   vendors.lazy()))[0]
     pairs = _wave(ranked_pairs(board))[0]
     pair_cats = _wave(mart_head_to_head_category(pairs, category_scores, bench_scores))[0]
     pair_table = mart_head_to_head(pairs, board, pair_cats, bench_scores, models, cats, benches)
