@@ -15,7 +15,7 @@ from benchmart.transforms.preference import variant_ranks
 from benchmart.ingest.connectors import Parsed
 from benchmart.transforms.model_names import model_name_frames
 from benchmart.transforms.registry import registry_models
-from benchmart.transforms.resolve import Inputs, resolve_inputs
+from benchmart.transforms.resolve import Inputs, released_only, resolve_inputs
 from benchmart.transforms.tables import build_tables
 
 
@@ -27,15 +27,18 @@ class Built:
     checks: list[dict] = field(default_factory=list)
 
 
-def resolve_with_registry(parsed: Parsed, catalog: Catalog, sources: pl.DataFrame, snapshot_date: date) -> Inputs:
-    """The registries' models joined to the curated catalog (transforms.registry), then every name resolved against them."""
+def resolve_with_registry(parsed: Parsed, catalog: Catalog, sources: pl.DataFrame, snapshot_date: date,
+                          first_fetched: dict[str, date] | None = None) -> Inputs:
+    """The registries' models joined to the curated catalog (transforms.registry), then every name resolved against
+    them; rows dated after the snapshot (undated rows: from their payload's first fetch) and rows of models not
+    yet released are left out and counted."""
     vendors = catalog.vendors_frame()
     models = registry_models(catalog.models_frame(), parsed.registry, vendors, catalog.open_prefixes, sources, catalog.pointers)
     names = model_name_frames(models, vendors, catalog.open_prefixes)
     inputs = resolve_inputs(parsed.scores, parsed.prices, parsed.runtime, parsed.models, parsed.rejects, names,
-                            catalog.benchmark_index(), snapshot_date)
+                            catalog.benchmark_index(), snapshot_date, first_fetched)
     inputs.models = models
-    return inputs
+    return released_only(inputs, models, snapshot_date)
 
 
 def min_rows(previous: dict[str, int], table: str, max_drop: float) -> int:

@@ -35,10 +35,12 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
             reads = [acquire.parse(r, parser=tasks.cached_parser if as_tasks else acquire.parse_landed) for r in reads]
             result.sources = [r.summary() for r in reads]
         with result.stage("resolve"):
-            inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day)
+            first_fetched = {r.source.id: r.payload_row()["fetched_at"].date() for r in reads if r.payload is not None}
+            inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day, first_fetched)
             result.unmatched = inputs.unmatched
             for summary in result.sources:  # left out of this snapshot by date, so counted rather than silently gone
                 summary["rows_after_snapshot_date"] = inputs.after_snapshot.get(summary["source_id"], 0)
+                summary["rows_before_release"] = inputs.before_release.get(summary["source_id"], 0)
         with result.stage("validate_transform"):
             freshness = pl.DataFrame([(s["source_id"], s["status"]) for s in result.sources], schema=contracts.FRESHNESS, orient="row")
             built = call(tasks.validate_and_transform, inputs, catalog, sources_frame(sources), day, previous_counts(engine, day),

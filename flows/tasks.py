@@ -59,8 +59,8 @@ def cached_parser(source: SourceConfig, payload: Payload) -> Parsed:
 
 
 @task(name="resolve-names", cache_policy=NO_CACHE)
-def resolve(parsed: Parsed, catalog, sources: pl.DataFrame, snapshot_date: date):
-    return resolve_with_registry(parsed, catalog, sources, snapshot_date)
+def resolve(parsed: Parsed, catalog, sources: pl.DataFrame, snapshot_date: date, first_fetched: dict):
+    return resolve_with_registry(parsed, catalog, sources, snapshot_date, first_fetched)
 
 
 @task(name="validate-and-transform", cache_policy=NO_CACHE)

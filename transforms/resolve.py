@@ -96,18 +96,24 @@ class Inputs:
     quarantine: pl.DataFrame
     unmatched: pl.DataFrame
     after_snapshot: dict[str, int] = field(default_factory=dict)  # per source: rows dated after the snapshot, left out
+    before_release: dict[str, int] = field(default_factory=dict)  # per source: rows of models not yet released, left out
     models: pl.DataFrame | None = None  # the models names resolved against (transforms.registry), when a registry was read
 
 
 def resolve_inputs(
     scores: pl.DataFrame, prices: pl.DataFrame, runtime: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame,
-    model_names: ModelNames, benchmark_index: pl.DataFrame, snapshot_date: date,
+    model_names: ModelNames, benchmark_index: pl.DataFrame, snapshot_date: date, first_fetched: dict[str, date] | None = None,
 ) -> Inputs:
     """Resolve names to catalog ids; unresolved rows go to quarantine and the unmatched report.
 
-    Observations dated after the snapshot date are left out (that is how a backfill sees the past)."""
-    future = scores.filter(pl.col("observed_on") > snapshot_date)
-    scores = resolved(scores.filter(pl.col("observed_on").is_null() | (pl.col("observed_on") <= snapshot_date)), model_names, benchmark_index)
+    Observations dated after the snapshot date are left out (that is how a backfill sees the past); a row without
+    a date of its own counts from the day its payload was first fetched (`first_fetched`, per source), never as
+    always valid."""
+    fetched = pl.DataFrame(list((first_fetched or {}).items()), schema={"source_id": pl.String, "_fetched": pl.Date}, orient="row")
+    as_of = pl.coalesce(pl.col("observed_on"), pl.col("_fetched"))
+    scores = scores.join(fetched, on="source_id", how="left")
+    future = scores.filter(as_of > snapshot_date)
+    scores = resolved(scores.filter(as_of.is_null() | (as_of <= snapshot_date)).drop("_fetched"), model_names, benchmark_index)
     prices = resolved(prices, model_names)
     runtime = resolved(runtime, model_names)
     facts = resolved(facts, model_names)
@@ -116,3 +122,21 @@ def resolve_inputs(
     unmatched = unmatched_report([unmatched_names(f, k) for f, k in kinds], model_names.index, benchmark_index)
     later = dict(future.group_by("source_id").len().rows())
     return Inputs(matched(scores), matched(prices), matched(runtime), matched(facts), quarantine, unmatched, later)
+
+
+def released_only(inputs: Inputs, models: pl.DataFrame, snapshot_date: date) -> Inputs:
+    """`inputs` without the rows of models released after the snapshot date (counted per source in
+    `before_release`): a snapshot never shows a model before it existed. The release date is the model's own
+    (curated or a registry's), else the earliest a source gives."""
+    stated = inputs.facts.group_by("model_id").agg(pl.col("release_date").min().alias("_fact_release"))
+    release = models.select("model_id", "release_date").join(stated, on="model_id", how="full", coalesce=True).select(
+        "model_id", pl.coalesce("release_date", "_fact_release").alias("release_date")
+    )
+    unreleased = release.filter(pl.col("release_date") > snapshot_date).select("model_id")
+    left_out = pl.concat([f.join(unreleased, on="model_id", how="semi").select("source_id")
+                          for f in (inputs.scores, inputs.prices, inputs.runtime)])
+    inputs.scores, inputs.prices, inputs.runtime = (
+        f.join(unreleased, on="model_id", how="anti") for f in (inputs.scores, inputs.prices, inputs.runtime)
+    )
+    inputs.before_release = dict(left_out.group_by("source_id").len().rows())
+    return inputs

@@ -96,3 +96,33 @@ def test_without_a_vendor_offer_the_median_of_paid_offers_and_free_tiers_are_nev
     m = prices["m"]
     assert (m["input_usd_per_mtok"], m["output_usd_per_mtok"], m["price_rule"], m["price_offers"], m["has_free_tier"]) == (2.0, 6.0, "median_paid", 3, True)
     assert prices["f"]["input_usd_per_mtok"] is None and prices["f"]["has_free_tier"] is True  # a free tier is never "$0.00"
+
+
+def _scores(*rows):
+    """(source_id, model name, benchmark, value, observed_on or None) as a connector gives them."""
+    return pl.DataFrame([{"source_id": r[0], "model_name": r[1], "benchmark_name": r[2], "raw_value": r[3], "observed_on": r[4]}
+                         for r in rows], schema={"source_id": pl.String, "model_name": pl.String, "benchmark_name": pl.String,
+                                                 "raw_value": pl.Float64, "observed_on": pl.Date}).with_columns(
+        *[pl.lit(None, pl.String).alias(c) for c in ("variant", "unit", "citation", "release", "harness", "model_alias")],
+        pl.lit("verified").alias("provenance"),
+    )
+
+
+def test_a_model_appears_only_from_its_release_date_and_undated_rows_from_their_first_fetch(catalog):
+    # Gemma 4 12B was released 2026-04-02 (catalog); the undated row's payload was first fetched 2026-05-01
+    scores = _scores(("dated", "Gemma 4 12B", "GPQA Diamond", 78.8, date(2026, 3, 20)),  # announced before release
+                     ("dated", "GPT-4.1 mini", "GPQA Diamond", 64.2, date(2025, 4, 14)),
+                     ("undated", "GPT-4.1 mini", "MMLU-Pro", 70.0, None))
+    sources = sources_frame([SourceConfig(id=s, kind="scores", format="csv", url="https://x") for s in ("dated", "undated")])
+    first_fetched = {"dated": date(2026, 1, 1), "undated": date(2026, 5, 1)}
+
+    def seen(day):
+        inputs = resolve_with_registry(Parsed(scores=scores), catalog, sources, day, first_fetched)
+        return set(inputs.scores.select("model_id", "benchmark_id").rows()), inputs
+
+    before, inputs = seen(date(2026, 4, 1))
+    assert before == {("gpt-4.1-mini", "gpqa-diamond")}
+    assert inputs.before_release == {"dated": 1} and inputs.after_snapshot == {"undated": 1}
+    after, inputs = seen(date(2026, 5, 1))
+    assert after == {("gpt-4.1-mini", "gpqa-diamond"), ("gemma-4-12b", "gpqa-diamond"), ("gpt-4.1-mini", "mmlu-pro")}
+    assert inputs.before_release == {} and inputs.after_snapshot == {}
