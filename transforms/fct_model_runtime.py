@@ -1,21 +1,29 @@
-"""fct_model_runtime: measured speed and latency, one row per (model, source)."""
+"""fct_model_runtime: measured speed and latency, one row per (model, source).
+
+Within a source the figures of the vendor's own API win (its first-listed own provider in catalog/vendors.yaml,
+the provider the list price comes from), then the provider name, so the choice is deterministic. Figures that
+one source gives to several models alike (the same tokens/s and seconds to first token for `SUSPECT_FROM` models
+or more) look like placeholders: they are kept, flagged `is_suspect`, and never used as a reason in a verdict."""
 
 import polars as pl
 
+SUSPECT_FROM = 3  # models sharing one (tokens/s, seconds to first token) pair within a source
 
 
-def first_party(provider: str = "provider", vendor: str = "vendor") -> pl.Expr:
-    """The figures come from the model's own vendor."""
-    return (pl.col(provider).str.to_lowercase() == pl.col(vendor)).fill_null(False)
-
-
-def fct_model_runtime(runtime: pl.LazyFrame, dim_model: pl.LazyFrame) -> pl.LazyFrame:
-    """Within a source the vendor's own API wins, then the provider name."""
+def fct_model_runtime(runtime: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """`vendors`: id, providers (the vendors' own API providers in order of preference)."""
+    vendors = vendors if vendors is not None else pl.LazyFrame(schema={"id": pl.String, "providers": pl.List(pl.String)})
+    ranks = vendors.select(pl.col("id").alias("vendor"), pl.col("providers").alias("_provider")).explode("_provider").with_columns(
+        pl.int_range(pl.len()).over("vendor").cast(pl.Int64).alias("_own_rank")
+    )
+    shared = pl.col("model_id").n_unique().over("source_id", "output_tokens_per_s", "ttft_s")
     return (
         runtime.join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
-        .with_columns(first_party().alias("_first_party"))
-        .sort(["model_id", "source_id", "_first_party", "provider"], descending=[False, False, True, False])
+        .with_columns(pl.col("provider").str.to_lowercase().alias("_provider"))
+        .join(ranks, on=["vendor", "_provider"], how="left")
+        .with_columns((shared >= SUSPECT_FROM).alias("is_suspect"))
+        .sort(["model_id", "source_id", "_own_rank", "provider"], nulls_last=True)
         .unique(["model_id", "source_id"], keep="first", maintain_order=True)
-        .select("model_id", "source_id", "provider", "output_tokens_per_s", "ttft_s")
+        .select("model_id", "source_id", "provider", "output_tokens_per_s", "ttft_s", "is_suspect")
         .sort("model_id", "source_id")
     )

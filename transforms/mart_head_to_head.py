@@ -27,8 +27,13 @@ def mart_head_to_head(
 ) -> pl.LazyFrame:
     """`pairs`: (lane, model_a_id, model_b_id); `bench_scores`: fct_benchmark_score per lane (lane_benchmark_scores)."""
     pair_keys = ["lane", "model_a_id", "model_b_id"]
-    side_cols = ["overall_score", "blended_usd_per_mtok", "output_tokens_per_s", "ttft_s", "context_window_tokens", "is_reasoning"]
-    board = mart_leaderboard.select("lane", "model_id", *side_cols).join(
+    side_cols = ["overall_score", "blended_usd_per_mtok", "output_tokens_per_s", "ttft_s", "context_window_tokens", "is_reasoning",
+                 "runtime_suspect"]
+    board = mart_leaderboard.with_columns(
+        # suspect runtime figures (shared alike by several models of one source) never give a reason
+        *[pl.when(pl.col("runtime_suspect").fill_null(False)).then(None).otherwise(pl.col(c)).alias(c)
+          for c in ("output_tokens_per_s", "ttft_s")]
+    ).select("lane", "model_id", *side_cols).join(
         dim_model.select("model_id", pl.col("display_name").alias("name")), on="model_id", how="left"
     )
     side_a = board.rename({c: f"{c}_a" for c in [*side_cols, "name"]} | {"model_id": "model_a_id"})

@@ -19,7 +19,7 @@ COLUMNS = [
     "lane", "model_id", "overall_score", "rank", "is_ranked", "categories_covered", "weight_covered",
     "input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok", "mean_usd_per_mtok", "price_source_id",
     "price_provider", "price_rule", "price_offers", "has_free_tier",
-    "output_tokens_per_s", "ttft_s", "runtime_source_id", "context_window_tokens", "is_reasoning", "variants", "stale_sources",
+    "output_tokens_per_s", "ttft_s", "runtime_source_id", "runtime_suspect", "context_window_tokens", "is_reasoning", "variants", "stale_sources",
 ]
 
 
@@ -120,11 +120,13 @@ def preferred_price(fct_model_price: pl.LazyFrame, dim_source: pl.LazyFrame, dim
 
 
 def preferred_runtime(fct_model_runtime: pl.LazyFrame, dim_source: pl.LazyFrame) -> pl.LazyFrame:
+    """One source's figures per model: figures not suspect first, then the highest source priority, then source id."""
     return (
         fct_model_runtime.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
-        .sort(["model_id", "priority", "source_id"], descending=[False, True, False], nulls_last=True)
+        .sort(["model_id", "is_suspect", "priority", "source_id"], descending=[False, False, True, False], nulls_last=True)
         .unique("model_id", keep="first", maintain_order=True)
-        .select("model_id", "output_tokens_per_s", "ttft_s", pl.col("source_id").alias("runtime_source_id"))
+        .select("model_id", "output_tokens_per_s", "ttft_s", pl.col("source_id").alias("runtime_source_id"),
+                pl.col("is_suspect").alias("runtime_suspect"))
     )
 
 

@@ -54,7 +54,7 @@ def build_tables(
     models = _wave(dim_model(catalog_models.lazy(), model_facts.lazy(), srcs))[0]
     scores, prices_t, runtime_t = _wave(
         fct_benchmark_score(observations.lazy(), srcs, ranks), fct_model_price(prices.lazy(), models, vendors.lazy()),
-        fct_model_runtime(runtime.lazy(), models)
+        fct_model_runtime(runtime.lazy(), models, vendors.lazy())
     )
     category_scores, bench_scores = _wave(mart_category_score(scores, benches), lane_benchmark_scores(scores, benches))
     board = _wave(mart_leaderboard(category_scores, cats, scores, benches, prices_t, runtime_t, models, srcs, freshness.lazy(), rules,

@@ -153,9 +153,10 @@ class FctModelRuntime(SQLModel, table=True):
     snapshot_date: date = key(SNAPSHOT)
     model_id: str = key(MODEL)
     source_id: str = key(SOURCE)
-    provider: str = col("API provider measured (the vendor's own when the source has it)")
+    provider: str = col("API provider measured (the vendor's own when the source has it, then by name)")
     output_tokens_per_s: float | None = col("Output speed, tokens per second")
     ttft_s: float | None = col("Latency, seconds to first token")
+    is_suspect: bool | None = col("The source gives these same figures to 3 or more models: kept, never a reason in a verdict")
 
 
 class MartCategoryScore(SQLModel, table=True):
@@ -197,6 +198,7 @@ class MartLeaderboard(SQLModel, table=True):
     output_tokens_per_s: float | None = col("Output speed, tokens per second; NULL: not measured")
     ttft_s: float | None = col("Latency, seconds to first token; NULL: not measured")
     runtime_source_id: str | None = col("Source of the runtime figures")
+    runtime_suspect: bool | None = col("The runtime figures are suspect (shared alike by several models of the source)")
     context_window_tokens: int | None = col("Context window, tokens")
     is_reasoning: bool | None = col("Reasoning model")
     variants: str | None = col("Variants behind the model's scores, comma-separated; NULL: default settings only")

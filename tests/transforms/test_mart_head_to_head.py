@@ -21,14 +21,14 @@ MODELS = pl.DataFrame({"model_id": ["a", "b", "c"], "display_name": ["Alpha", "B
 
 def _board(overall, **side):
     """Leaderboard from overall scores plus per-model side columns (price, speed, ...)."""
-    cols = ["blended_usd_per_mtok", "output_tokens_per_s", "ttft_s", "context_window_tokens", "is_reasoning"]
+    cols = ["blended_usd_per_mtok", "output_tokens_per_s", "ttft_s", "context_window_tokens", "is_reasoning", "runtime_suspect"]
     rows = []
     for r in overall.to_dicts():
         extra = side.get(r["model_id"], {})
         rows.append(r | {c: extra.get(c) for c in cols})
     return pl.DataFrame(rows, schema=dict(overall.schema) | {
         "blended_usd_per_mtok": pl.Float64, "output_tokens_per_s": pl.Float64, "ttft_s": pl.Float64,
-        "context_window_tokens": pl.Int64, "is_reasoning": pl.Boolean})
+        "context_window_tokens": pl.Int64, "is_reasoning": pl.Boolean, "runtime_suspect": pl.Boolean})
 
 
 def _h2h(scores, rules=RankRules(), **side):
@@ -90,6 +90,15 @@ def test_verdict_names_the_reasons_to_pick_the_trailing_model_only_from_recorded
     assert "lower latency (0.50 s vs 2.00 s to first token)" in verdict
     assert "no reasoning-model latency or token spend" in verdict
     assert "faster output" not in verdict  # Alpha's speed is unknown: N/A never counts
+
+
+def test_suspect_runtime_figures_never_give_a_reason():
+    scores = scored(("a", "c1", 90), ("a", "k1", 90), ("b", "c1", 50), ("b", "k1", 50))
+    side = {"a": {"output_tokens_per_s": 50.0, "ttft_s": 2.0},
+            "b": {"output_tokens_per_s": 115.0, "ttft_s": 0.5, "runtime_suspect": True}}
+    verdict = _h2h(scores, **side)[0]["verdict"][0]
+    assert "faster output" not in verdict and "lower latency" not in verdict
+    assert "Nothing recorded (price, speed, latency, context) favours Beta." in verdict
 
 
 def test_verdict_says_so_when_nothing_favours_the_trailing_model():

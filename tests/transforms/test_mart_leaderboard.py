@@ -98,7 +98,8 @@ def test_the_published_price_is_the_vendors_offer_else_the_median_of_paid_offers
 def test_a_free_offer_is_never_a_price_and_missing_stays_null():
     fct = fct_model_price(_prices(("m2", "s1", "local", 0.0, 0.0, "g")).lazy(), MODELS.lazy(), VENDORS)
     prio = pl.DataFrame({"source_id": ["s1"], "priority": [1]}).lazy()
-    runtime = pl.DataFrame({"model_id": ["m1"], "source_id": ["s1"], "provider": ["openai"], "output_tokens_per_s": [80.0], "ttft_s": [0.76]})
+    runtime = pl.DataFrame({"model_id": ["m1"], "source_id": ["s1"], "provider": ["openai"], "output_tokens_per_s": [80.0], "ttft_s": [0.76],
+                            "is_suspect": [False]})
     board = (
         pl.LazyFrame({"model_id": ["m1", "m2", "m3"]})
         .join(preferred_price(fct, prio), on="model_id", how="left")

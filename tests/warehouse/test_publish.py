@@ -40,6 +40,7 @@ def board(day: date, n: int, score: float) -> pl.DataFrame:
             "output_tokens_per_s": [80.0] * n,
             "ttft_s": [0.76] * n,
             "runtime_source_id": [""] * n,  # empty string must stay an empty string, not NULL
+            "runtime_suspect": [False] * n,
             "context_window_tokens": [262144] * n,
             "is_reasoning": [True, False] * (n // 2) + [None] * (n % 2),
             "variants": ["high"] + [None] * (n - 1),
