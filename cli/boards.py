@@ -92,7 +92,7 @@ def compare(
         wh = engine(warehouse)
         snapshot = read.snapshot_or_latest(wh, day)
         models = warehouse_models(wh, catalog)
-        a, b = resolve_model(models, catalog, first), resolve_model(models, catalog, second)
+        a, b = resolve_model(models, catalog, first, second)
         if a == b:
             raise BenchmartError(f"{first!r} and {second!r} are the same model ({a})")
         c = build(wh, catalog, a, b, lane, snapshot)

@@ -30,12 +30,15 @@ def warehouse_models(engine: Engine, catalog: Catalog) -> pl.DataFrame:
     ).join(catalog.models_frame().select("model_id", "variants"), on="model_id", how="left")
 
 
-def resolve_model(models: pl.DataFrame, catalog: Catalog, name: str) -> str:
-    """The id of the model any of whose names `name` is; UnknownModel with the closest names otherwise."""
-    names_ = model_name_frames(models, catalog.vendors_frame(), catalog.open_prefixes)
-    model_id = resolve_models(pl.Series([name], dtype=pl.String), names_)["model_id"][0]
-    if model_id is not None:
-        return model_id
+def resolve_model(models: pl.DataFrame, catalog: Catalog, *names: str) -> list[str]:
+    """The id of the model each of `names` names; UnknownModel with the closest names for the first that names none."""
+    model_names = model_name_frames(models, catalog.vendors_frame(), catalog.open_prefixes)
+    found = resolve_models(pl.Series(names, dtype=pl.String), model_names)
+    ids = dict(found.select("model_name", "model_id").rows())
+    unknown = next((n for n in names if ids.get(n) is None), None)
+    if unknown is None:
+        return [ids[n] for n in names]
+    name = unknown
     names = sorted({n for row in models.select("model_id", "display_name", "aliases").rows() for n in (row[0], row[1], *(row[2] or []))})
     close = difflib.get_close_matches(name, names, n=5, cutoff=0.4) or difflib.get_close_matches(
         name.lower(), [n.lower() for n in names], n=5, cutoff=0.4

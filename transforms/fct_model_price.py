@@ -20,18 +20,32 @@ def mean_price(input_col: str = "input_usd_per_mtok", output_col: str = "output_
     return ((pl.col(input_col) + pl.col(output_col)) / 2).round(6)
 
 
+def with_own_rank(frame: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl.LazyFrame | None) -> pl.LazyFrame:
+    """Add `own_rank`: the place of the row's provider among its model's vendor's own API providers (0 = the
+    preferred one; null = not the vendor's own). `vendors`: id, providers (in order of preference)."""
+    if vendors is None:
+        vendors = pl.LazyFrame(schema={"id": pl.String, "providers": pl.List(pl.String)})
+    ranks = vendors.select(pl.col("id").alias("vendor"), pl.col("providers").alias("_provider")).explode("_provider").with_columns(
+        pl.int_range(pl.len()).over("vendor").cast(pl.Int64).alias("own_rank")
+    )
+    return (
+        frame.join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
+        .with_columns(pl.col("provider").str.to_lowercase().alias("_provider"))
+        .join(ranks, on=["vendor", "_provider"], how="left")
+        .drop("vendor", "_provider")
+    )
+
+
 def fct_model_price(prices: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl.LazyFrame) -> pl.LazyFrame:
     """Several keys of one offer (one source, one provider) keep the cheapest. `vendors`: id, providers (list)."""
-    own = vendors.select(pl.col("id").alias("vendor"), pl.col("providers").alias("_own"))
     offers = (
         prices.with_columns(blended().alias("blended_usd_per_mtok"), mean_price().alias("mean_usd_per_mtok"))
         .sort("model_id", "source_id", "provider", "blended_usd_per_mtok", "model_name")
         .unique(["model_id", "source_id", "provider"], keep="first", maintain_order=True)
         .rename({"model_name": "source_model_name"})
-        .join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
-        .join(own, on="vendor", how="left")
+        .pipe(with_own_rank, dim_model, vendors)
         .with_columns(
-            pl.col("provider").str.to_lowercase().is_in(pl.col("_own").fill_null([])).fill_null(False).alias("is_first_party"),
+            pl.col("own_rank").is_not_null().alias("is_first_party"),
             (((pl.col("input_usd_per_mtok") == 0) & (pl.col("output_usd_per_mtok") == 0)) | pl.col("provider").str.contains(":free"))
             .alias("is_free"),
         )

@@ -7,22 +7,18 @@ or more) look like placeholders: they are kept, flagged `is_suspect`, and never 
 
 import polars as pl
 
+from benchmart.transforms.fct_model_price import with_own_rank
+
 SUSPECT_FROM = 3  # models sharing one (tokens/s, seconds to first token) pair within a source
 
 
 def fct_model_runtime(runtime: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """`vendors`: id, providers (the vendors' own API providers in order of preference)."""
-    vendors = vendors if vendors is not None else pl.LazyFrame(schema={"id": pl.String, "providers": pl.List(pl.String)})
-    ranks = vendors.select(pl.col("id").alias("vendor"), pl.col("providers").alias("_provider")).explode("_provider").with_columns(
-        pl.int_range(pl.len()).over("vendor").cast(pl.Int64).alias("_own_rank")
-    )
     shared = pl.col("model_id").n_unique().over("source_id", "output_tokens_per_s", "ttft_s")
     return (
-        runtime.join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
-        .with_columns(pl.col("provider").str.to_lowercase().alias("_provider"))
-        .join(ranks, on=["vendor", "_provider"], how="left")
+        runtime.pipe(with_own_rank, dim_model, vendors)
         .with_columns((shared >= SUSPECT_FROM).alias("is_suspect"))
-        .sort(["model_id", "source_id", "_own_rank", "provider"], nulls_last=True)
+        .sort(["model_id", "source_id", "own_rank", "provider"], nulls_last=True)
         .unique(["model_id", "source_id"], keep="first", maintain_order=True)
         .select("model_id", "source_id", "provider", "output_tokens_per_s", "ttft_s", "is_suspect")
         .sort("model_id", "source_id")

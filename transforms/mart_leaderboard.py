@@ -13,7 +13,7 @@ import polars as pl
 from benchmart.contracts import LANES, STALE_STATUSES
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms.fct_benchmark_score import lane_scores
-from benchmart.transforms.fct_model_price import blended, mean_price
+from benchmart.transforms.fct_model_price import blended, mean_price, with_own_rank
 
 COLUMNS = [
     "lane", "model_id", "overall_score", "rank", "is_ranked", "categories_covered", "weight_covered",
@@ -77,21 +77,14 @@ def preferred_price(fct_model_price: pl.LazyFrame, dim_source: pl.LazyFrame, dim
     offers (`median_paid`, input and output each). Free offers and outliers are never a price; `has_free_tier`
     says a free offer exists. `vendors`: id, providers (in order of preference)."""
     offers = fct_model_price.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
-    if dim_model is not None and vendors is not None:
-        ranks = vendors.select(pl.col("id").alias("vendor"), pl.col("providers").alias("_provider")).explode("_provider").with_columns(
-            pl.int_range(pl.len()).over("vendor").cast(pl.Int64).alias("_provider_rank")
-        )
-        offers = (
-            offers.join(dim_model.select("model_id", "vendor"), on="model_id", how="left")
-            .with_columns(pl.col("provider").str.to_lowercase().alias("_provider"))
-            .join(ranks, on=["vendor", "_provider"], how="left")
-        )
+    if dim_model is not None:
+        offers = offers.pipe(with_own_rank, dim_model, vendors)
     else:
-        offers = offers.with_columns(pl.lit(0, pl.Int64).alias("_provider_rank"))
+        offers = offers.with_columns(pl.lit(0, pl.Int64).alias("own_rank"))
     paid = offers.filter(~pl.col("is_free") & ~pl.col("is_outlier"))
     first = (
         paid.filter(pl.col("is_first_party"))
-        .sort(["model_id", "_provider_rank", "priority", "blended_usd_per_mtok", "provider", "source_id"],
+        .sort(["model_id", "own_rank", "priority", "blended_usd_per_mtok", "provider", "source_id"],
               descending=[False, False, True, False, False, False], nulls_last=True)
         .group_by("model_id", maintain_order=True)
         .agg(pl.col("input_usd_per_mtok").first(), pl.col("output_usd_per_mtok").first(), pl.col("source_id").first().alias("price_source_id"),

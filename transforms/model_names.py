@@ -35,14 +35,10 @@ class ModelNames:
     open_prefixes: frozenset[str]  # gateways and regions: prefixes any model may carry
 
 
-def _lower(name: pl.Expr) -> pl.Expr:
-    return name.str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
-
-
 def prefixes_and_rest(name: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(["openrouter", "openai"], "gpt-oss-120b") from "openrouter/openai/gpt-oss-120b"; a "Vendor: Name" or a
     Bedrock "us.anthropic.claude-..." prefix counts the same."""
-    lowered = _lower(name)
+    lowered = exact_key(name)
     colon = lowered.str.extract(r"^([a-z][a-z0-9 ._-]*):\s+", 1)
     text = pl.when(colon.is_not_null()).then(lowered.str.replace(r"^[a-z][a-z0-9 ._-]*:\s+", "")).otherwise(lowered)
     segments = text.str.split("/")
