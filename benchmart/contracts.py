@@ -126,6 +126,7 @@ SOURCES = {
     "on_failure": pl.String,
 }
 
-# Per run: each source's status (fresh, unchanged, stale, missing, as_of, dated_rows).
-FRESHNESS = {"source_id": pl.String, "status": pl.String}
+# Per run: each source's status (fresh, unchanged, stale, missing, as_of, dated_rows) and the figures its format
+# can carry (scores, prices, runtime, models, registry), so a missing source is named where its figures are absent.
+FRESHNESS = {"source_id": pl.String, "status": pl.String, "provides": pl.List(pl.String)}
 STALE_STATUSES = ("stale", "missing")

@@ -12,7 +12,7 @@ from benchmart import contracts
 from benchmart.errors import BenchmartError, ValidationFailed
 from benchmart.flows import tasks
 from benchmart.flows.record import RunResult, publish_artifacts
-from benchmart.ingest import acquire
+from benchmart.ingest import acquire, connectors
 from benchmart.ingest.catalog import Catalog
 from benchmart.ingest.sources import sources_frame
 from benchmart.settings import Settings
@@ -42,7 +42,9 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
                 summary["rows_after_snapshot_date"] = inputs.after_snapshot.get(summary["source_id"], 0)
                 summary["rows_before_release"] = inputs.before_release.get(summary["source_id"], 0)
         with result.stage("validate_transform"):
-            freshness = pl.DataFrame([(s["source_id"], s["status"]) for s in result.sources], schema=contracts.FRESHNESS, orient="row")
+            carries = {r.source.id: sorted(connectors.provides(r.source)) for r in reads}
+            freshness = pl.DataFrame([(s["source_id"], s["status"], carries[s["source_id"]]) for s in result.sources],
+                                     schema=contracts.FRESHNESS, orient="row")
             built = call(tasks.validate_and_transform, inputs, catalog, sources_frame(sources), day, previous_counts(engine, day),
                          settings.rank_rules, settings.max_row_drop, freshness)
             result.quarantine, result.checks, result.failures = built.quarantine, built.checks, built.failures

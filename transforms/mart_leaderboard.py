@@ -124,7 +124,10 @@ def preferred_runtime(fct_model_runtime: pl.LazyFrame, dim_source: pl.LazyFrame)
 
 
 def _with_notes(board: pl.LazyFrame, fct_benchmark_score: pl.LazyFrame, dim_benchmark: pl.LazyFrame, freshness: pl.LazyFrame) -> pl.LazyFrame:
-    """`variants`: the effort/thinking settings behind a row's scores; `stale_sources`: its stale or missing sources."""
+    """`variants`: the effort/thinking settings behind a row's scores; `stale_sources`: its stale sources (those whose
+    old figures it shows) and its missing ones (no payload this run) where the figures they carry are absent: a
+    missing price source on a row without a price, a runtime source on a row without runtime, a models source on a
+    row without a context window, and a scores source on every row (any row may lack its scores)."""
     weighted = dim_benchmark.filter(pl.col("is_weighted")).select("benchmark_id")
     used = pl.concat(
         [lane_scores(fct_benchmark_score, lane).join(weighted, on="benchmark_id").select(pl.lit(lane).alias("lane"), "model_id", "variant", "source_id")
@@ -133,7 +136,19 @@ def _with_notes(board: pl.LazyFrame, fct_benchmark_score: pl.LazyFrame, dim_benc
     variants = used.group_by("lane", "model_id").agg(
         pl.col("variant").drop_nulls().unique().sort().str.join(", ").alias("variants")
     ).with_columns(pl.when(pl.col("variants") == "").then(None).otherwise(pl.col("variants")).alias("variants"))
+    if "provides" not in freshness.collect_schema().names():
+        freshness = freshness.with_columns(pl.lit([], pl.List(pl.String)).alias("provides"))
     stale = freshness.filter(pl.col("status").is_in(STALE_STATUSES)).select("source_id")
+    missing = freshness.filter(pl.col("status") == "missing").select("source_id", pl.col("provides").alias("figure")).explode("figure")
+    absent = pl.concat(
+        [
+            board.select("lane", "model_id", pl.lit("scores").alias("figure")),
+            board.filter(pl.col("input_usd_per_mtok").is_null()).select("lane", "model_id", pl.lit("prices").alias("figure")),
+            board.filter(pl.col("output_tokens_per_s").is_null() & pl.col("ttft_s").is_null())
+            .select("lane", "model_id", pl.lit("runtime").alias("figure")),
+            board.filter(pl.col("context_window_tokens").is_null()).select("lane", "model_id", pl.lit("models").alias("figure")),
+        ]
+    ).join(missing, on="figure").select("lane", "model_id", "source_id")
     sources = pl.concat(
         [
             used.select("lane", "model_id", "source_id"),
@@ -141,5 +156,7 @@ def _with_notes(board: pl.LazyFrame, fct_benchmark_score: pl.LazyFrame, dim_benc
             board.select("lane", "model_id", pl.col("runtime_source_id").alias("source_id")),
         ]
     ).drop_nulls("source_id").join(stale, on="source_id", how="semi")
-    stale_by_model = sources.group_by("lane", "model_id").agg(pl.col("source_id").unique().sort().str.join(", ").alias("stale_sources"))
+    stale_by_model = pl.concat([sources, absent]).group_by("lane", "model_id").agg(
+        pl.col("source_id").unique().sort().str.join(", ").alias("stale_sources")
+    )
     return board.join(variants, on=["lane", "model_id"], how="left").join(stale_by_model, on=["lane", "model_id"], how="left")

@@ -107,13 +107,14 @@ def resolve_inputs(
     """Resolve names to catalog ids; unresolved rows go to quarantine and the unmatched report.
 
     Observations dated after the snapshot date are left out (that is how a backfill sees the past); a row without
-    a date of its own counts from the day its payload was first fetched (`first_fetched`, per source), never as
-    always valid."""
+    a date of its own takes the day its payload was first fetched (`first_fetched`, per source) as its date, never
+    "always valid"; without a fetch date (a payload never landed) it stays undated."""
     fetched = pl.DataFrame(list((first_fetched or {}).items()), schema={"source_id": pl.String, "_fetched": pl.Date}, orient="row")
     as_of = pl.coalesce(pl.col("observed_on"), pl.col("_fetched"))
     scores = scores.join(fetched, on="source_id", how="left")
     future = scores.filter(as_of > snapshot_date)
-    scores = resolved(scores.filter(as_of.is_null() | (as_of <= snapshot_date)).drop("_fetched"), model_names, benchmark_index)
+    scores = scores.filter(as_of.is_null() | (as_of <= snapshot_date)).with_columns(as_of.alias("observed_on")).drop("_fetched")
+    scores = resolved(scores, model_names, benchmark_index)
     prices = resolved(prices, model_names)
     runtime = resolved(runtime, model_names)
     facts = resolved(facts, model_names)

@@ -202,7 +202,7 @@ class MartLeaderboard(SQLModel, table=True):
     context_window_tokens: int | None = col("Context window, tokens")
     is_reasoning: bool | None = col("Reasoning model")
     variants: str | None = col("Variants behind the model's scores, comma-separated; NULL: default settings only")
-    stale_sources: str | None = col("Sources behind this row that were stale or missing in the run; NULL: all fresh")
+    stale_sources: str | None = col("Sources behind this row that were stale in the run, and missing ones whose figures the row lacks; NULL: all fresh")
 
 
 class MartHeadToHead(SQLModel, table=True):

@@ -20,15 +20,18 @@ COMMON_OPTIONS = {"accept_html": "accept an HTTP answer that is an HTML page (re
 
 @dataclass(frozen=True)
 class Connector:
-    """A format: its parse function and the options it accepts (name -> meaning)."""
+    """A format: its parse function, the options it accepts (name -> meaning) and the figures it can carry."""
 
     parse: Callable[[bytes, SourceConfig], Parsed]
     options: dict[str, str]
     check: Callable[[dict], str | None] = lambda options: None  # a message when an option's value is wrong
+    provides: Callable[[SourceConfig], frozenset[str]] = lambda source: frozenset()
 
     @classmethod
     def of(cls, module: ModuleType, parse: Callable | None = None) -> "Connector":
-        return cls(parse or module.parse, COMMON_OPTIONS | module.OPTIONS, getattr(module, "check_options", lambda options: None))
+        fixed = getattr(module, "PROVIDES", None)
+        return cls(parse or module.parse, COMMON_OPTIONS | module.OPTIONS, getattr(module, "check_options", lambda options: None),
+                   getattr(module, "provides", lambda source: fixed))
 
 
 REGISTRY: dict[str, Connector] = {
@@ -62,8 +65,13 @@ def check_options(source: SourceConfig) -> None:
         raise ConfigError(f"source {source.id!r} (format {source.format}): {problem}")
 
 
+def provides(source: SourceConfig) -> frozenset[str]:
+    """The figures (scores, prices, runtime, models, registry) a source's format can carry."""
+    return REGISTRY[source.format].provides(source)
+
+
 def parse_payload(payload: bytes, source: SourceConfig) -> Parsed:
     return REGISTRY[source.format].parse(payload, source).conformed()
 
 
-__all__ = ["REGISTRY", "Connector", "Parsed", "check_options", "known_formats", "parse_payload"]
+__all__ = ["REGISTRY", "Connector", "Parsed", "check_options", "known_formats", "parse_payload", "provides"]

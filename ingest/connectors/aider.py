@@ -21,6 +21,8 @@ from benchmart.ingest.connectors.common import Parsed, reject, rejects_frame, ro
 
 LEADERBOARD = "https://aider.chat/docs/leaderboards/"
 METRICS = ("pass_rate_2", "pass_rate_1")
+PROVIDES = frozenset({"scores"})  # the figures this format can carry
+
 OPTIONS = {
     "benchmark": "the benchmark name the board's runs score (default: Aider Polyglot)",
     "metric": "which pass rate is the score: pass_rate_2 (default; two attempts) or pass_rate_1 (boards without a second attempt)",

@@ -27,6 +27,8 @@ EXTERNAL_NAMES = {
     "livebench": "LiveBench Global", "mmlu": "MMLU", "os_world": "OSWorld", "simple_bench": "SimpleBench",
     "terminal_bench": "Terminal-Bench",
 }
+PROVIDES = frozenset({"scores", "models"})  # the figures this format can carry
+
 OPTIONS = {
     "file": "the file name of a payload that is a single CSV rather than the zip (default: data.csv)",
     "benchmarks": "{external table key: benchmark name} for external_benchmark_<key>.csv files",

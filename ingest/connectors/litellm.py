@@ -8,6 +8,8 @@ from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors.common import Parsed, load_json, non_negative, positive_int, reject, rejects_frame, rows_frame
 
 PER_MILLION = 1_000_000
+PROVIDES = frozenset({"prices", "models"})  # the figures this format can carry
+
 OPTIONS = {"modes": "which LiteLLM modes are language models to price (default: [chat])"}
 
 

@@ -21,6 +21,8 @@ from benchmart.ingest.config import SourceConfig
 import benchmart.ingest.connectors.bundle as bundle
 from benchmart.ingest.connectors.common import Parsed, reject, rejects_frame
 
+PROVIDES = frozenset({"scores"})  # the figures this format can carry
+
 OPTIONS = {
     "categories": "{category: [tasks]} when the release has no categories file",
     "release_date": "YYYY-MM-DD when the file names do not carry the release date",

@@ -23,6 +23,8 @@ from benchmart.ingest.connectors.common import Parsed, non_negative, reject, rej
 _MODEL = re.compile(r"(?:^|/)organizations/[^/]+/models/([^/]+)/(model|benchmarks)\.json$")
 _PROVIDER = re.compile(r"(?:^|/)providers/([^/]+)/models\.json$")
 
+PROVIDES = frozenset({"scores", "prices", "runtime", "models"})  # the figures this format can carry
+
 OPTIONS: dict[str, str] = {}  # this format takes no options
 
 

@@ -15,6 +15,8 @@ from benchmart.ingest.connectors.common import Parsed, load_json, non_negative, 
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
+PROVIDES = frozenset({"prices", "models", "registry"})  # the figures this format can carry
+
 OPTIONS: dict[str, str] = {}  # this format takes no options
 
 

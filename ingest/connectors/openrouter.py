@@ -11,6 +11,8 @@ from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors.common import Parsed, load_json, positive_int, reject, rejects_frame, rows_frame
 
+PROVIDES = frozenset({"prices", "models", "registry"})  # the figures this format can carry
+
 OPTIONS: dict[str, str] = {}  # this format takes no options
 
 

@@ -38,6 +38,11 @@ OPTIONAL = {
     "models": ("vendor", "display_name", "family", "release_date", "context", "max_output", "reasoning", "open_weights"),
 }
 NUMERIC = {"value", "input", "output", "output_tokens_per_s", "ttft_s", "context", "max_output"}
+
+def provides(source: SourceConfig) -> frozenset[str]:
+    """The figures a table carries: its source's kind (a models table is also a registry)."""
+    return frozenset({"models", "registry"}) if source.kind == "models" else frozenset({source.kind})
+
 OPTIONS = {
     "columns": "{canonical field: column name}",
     "benchmark": "a constant benchmark name, when the file holds one benchmark",

@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 import json
 import sqlite3
 
+import polars as pl
+
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterId
@@ -164,3 +166,40 @@ def test_the_backfill_runs_on_a_local_dask_cluster_of_two_workers(history):
                            sources_file=str(sources), data_dir=str(tmp / "data"))
     assert [r["status"] for r in summary] == ["success"] * 4
     assert table_at(make_engine(url), "mart_leaderboard")["snapshot_date"].n_unique() == 4
+
+
+def _with_nova(payload: bytes) -> bytes:
+    """The models.dev sample plus a model released on 2026-10-10 (a registry model, not in the catalog)."""
+    data = json.loads(payload)
+    data["openai"]["models"]["nova-x"] = {"id": "nova-x", "name": "Nova X", "reasoning": False, "release_date": "2026-10-10",
+                                          "open_weights": False, "limit": {"context": 200000, "output": 32768},
+                                          "cost": {"input": 1.0, "output": 4.0}}
+    return json.dumps(data).encode()
+
+
+def test_a_backfill_shows_a_model_from_its_release_and_undated_rows_from_their_first_fetch(history):
+    tmp, sources = history
+    zone = LandingZone(tmp / "data" / "landing")
+    zone.land("models-dev", "file:///m.json", _with_nova((SAMPLES / "models_dev.json").read_bytes()), _at(date(2026, 10, 2)))
+    # a score announced before release (dated 2026-09-20), and an undated row first fetched on 2026-10-08, fetched again unchanged
+    extra = "Nova X,GPQA Diamond,81.0,,2026-09-20,unverified,\nGPT-4.1 mini,HLE,4.5,,,unverified,\n"
+    zone.land("benchmart-scores", "file:///scores.csv", _scores(23.6, extra), _at(date(2026, 10, 8)))
+    zone.land("benchmart-scores", "file:///scores.csv", _scores(23.6, extra), _at(date(2026, 10, 9)))
+    zone.land("benchmart-scores", "file:///scores.csv", _scores(30.0, extra), _at(date(2026, 10, 11)))  # hides the 10-11 payload
+    url = f"sqlite:///{tmp / 'w.db'}"
+    summary = run_backfill(date(2026, 10, 5), date(2026, 10, 12), workers=2, warehouse_url=url, sources_file=str(sources),
+                           data_dir=str(tmp / "data"))
+    assert [r["status"] for r in summary] == ["success"] * 8
+    engine = make_engine(url)
+    days = [date(2026, 10, d) for d in range(5, 13)]
+    nova = set(table_at(engine, "fct_benchmark_observation", model_id="nova-x")["snapshot_date"].to_list())
+    assert nova == {d for d in days if d >= date(2026, 10, 10)}  # never before its release date
+    board = set(table_at(engine, "mart_leaderboard", model_id="nova-x")["snapshot_date"].to_list())
+    assert board <= nova and set(table_at(engine, "fct_model_price", model_id="nova-x")["snapshot_date"].to_list()) == nova
+    hle = table_at(engine, "fct_benchmark_observation", model_id="gpt-4.1-mini", benchmark_id="hle")
+    assert set(hle["snapshot_date"].to_list()) == {d for d in days if d >= date(2026, 10, 8)}
+    # the undated row is dated by its payload's first fetch (10-08), not by a re-fetch of the same content
+    assert set(hle.filter(pl.col("snapshot_date") < date(2026, 10, 11))["observed_on"].to_list()) == {date(2026, 10, 8)}
+    runs = {r["snapshot_date"]: json.loads(r["sources"]) for r in table_at(engine, "ops_pipeline_run").to_dicts()}
+    held = {d: sum(s.get("rows_before_release", 0) for s in src) for d, src in runs.items()}
+    assert held[date(2026, 10, 8)] >= 2 and held[date(2026, 10, 10)] == 0  # left out before release, and counted

@@ -37,7 +37,7 @@ def _scores(*rows):
     )
 
 
-def test_every_table_of_a_snapshot_from_literal_frames():
+def _tables(freshness: pl.DataFrame) -> dict[str, pl.DataFrame]:
     scores = _scores(
         ("alpha", "c1", 80, "verified", "s1"), ("alpha", "c2", 0.6, "verified", "s1"), ("alpha", "k1", 70, "verified", "s1"),
         ("alpha", "m1", 10, "unverified", "s2"), ("beta", "c1", 50, "unverified", "s2"), ("beta", "k1", 90, "verified", "s1"),
@@ -55,8 +55,11 @@ def test_every_table_of_a_snapshot_from_literal_frames():
     facts = pl.DataFrame(schema={"source_id": pl.String, "model_name": pl.String, "model_id": pl.String,
                                  "context_window_tokens": pl.Int64, "max_output_tokens": pl.Int64, "is_reasoning": pl.Boolean,
                                  "open_weights": pl.Boolean, "release_date": pl.Date})
-    freshness = pl.DataFrame({"source_id": ["s1", "s2"], "status": ["fresh", "stale"]})
-    tables = build_tables(DAY, observations, prices, runtime, facts, MODELS, CATEGORIES, BENCH, sources, freshness)
+    return build_tables(DAY, observations, prices, runtime, facts, MODELS, CATEGORIES, BENCH, sources, freshness)
+
+
+def test_every_table_of_a_snapshot_from_literal_frames():
+    tables = _tables(pl.DataFrame({"source_id": ["s1", "s2"], "status": ["fresh", "stale"]}))
 
     assert all(t["snapshot_date"].unique().to_list() == [DAY] for n, t in tables.items() if not n.startswith("dim_"))
     assert tables["dim_model"]["model_id"].to_list() == ["alpha", "beta", "gamma"]
@@ -81,3 +84,15 @@ def test_every_table_of_a_snapshot_from_literal_frames():
     assert h2h["verdict"].startswith("Alpha ")
     cats = tables["mart_head_to_head_category"].filter(pl.col("lane") == "provisional")
     assert cats.select("category_id", "diff").rows() == [("coding", pytest.approx(15.0)), ("knowledge", pytest.approx(-20.0))]
+
+
+def test_a_missing_source_is_named_on_the_rows_lacking_the_figures_it_carries():
+    freshness = pl.DataFrame(
+        {"source_id": ["s1", "s2", "prices-x", "runtime-x", "scores-x"], "status": ["fresh", "fresh", "missing", "missing", "missing"],
+         "provides": [["scores"], ["scores"], ["prices", "models"], ["runtime"], ["scores"]]},
+    )
+    board = {(r["lane"], r["model_id"]): r["stale_sources"] for r in _tables(freshness)["mart_leaderboard"].to_dicts()}
+    # alpha has a price, a context window, no runtime; beta runtime and context, no price; gamma nothing but scores
+    assert board[("provisional", "alpha")] == "runtime-x, scores-x"
+    assert board[("provisional", "beta")] == "prices-x, scores-x"
+    assert board[("provisional", "gamma")] == "prices-x, runtime-x, scores-x"
