@@ -65,6 +65,7 @@ def head_to_head(n_ranked: int) -> pl.DataFrame:
         pl.lit("bench-001").alias("swing_benchmark_id"), pl.lit(80.0).alias("swing_a"), pl.lit(60.0).alias("swing_b"),
         pl.format("{} leads {} overall by a margin; sharpest category gap: Coding; biggest swing on a shared benchmark: bench-001.",
                   "model_a_id", "model_b_id").alias("verdict"),
+        pl.lit(12, pl.Int64).alias("shared_benchmarks"), pl.lit(0.97).alias("p_lead"), pl.lit("clear_lead").alias("call"),
     ).head(n)
 
 

@@ -6,20 +6,38 @@ the transforms, the CLI's explanations, the warehouse's column descriptions and 
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class RankRules(BaseModel):
-    """Evidence a model needs before it gets a rank (DESIGN section 4)."""
+    """Evidence a model needs before it gets a rank, how uncertainty is measured and when a verdict names a
+    leader (DESIGN section 4, docs/methodology.md)."""
 
     model_config = ConfigDict(frozen=True)
 
-    min_categories: int = Field(default=2, ge=1, description="A model is ranked with at least this many categories...")
+    min_benchmarks: int = Field(default=8, ge=1, description="A model is ranked with at least this many weighted benchmarks...")
+    min_categories: int = Field(default=2, ge=1, description="...across at least this many counted categories...")
+    min_category_benchmarks: int = Field(
+        default=2, ge=1, description="...a category counting with at least this many benchmarks (a category may declare its own)..."
+    )
     min_weight_covered: float = Field(default=0.30, ge=0, le=1, description="...and at least this share of the category weight.")
+    min_shared_benchmarks: int = Field(default=3, ge=1, description="A verdict names a leader only on this many shared weighted benchmarks...")
+    lead_probability: float = Field(default=0.90, gt=0.5, lt=1, description="...and when the lead holds in this share of resamples.")
+    clear_lead_probability: float = Field(default=0.95, gt=0.5, lt=1, description="'Clearly leads' from this share of resamples.")
+    resamples: int = Field(default=1000, ge=50, description="Bootstrap resamples behind every interval and lead probability.")
+    seed: int = Field(default=20261129, description="Seed of the bootstrap: same seed, same numbers.")
+    interval: float = Field(default=0.90, gt=0, lt=1, description="Coverage of the published intervals.")
+    rank_by: Literal["overall", "index"] = Field(
+        default="index", description="What `rank` orders by: index_score (agrees better with held-out sources, docs/methodology.md) or overall_score.")
 
     def describe(self) -> str:
+        return (f">= {self.min_benchmarks} weighted benchmarks across >= {self.min_categories} categories of >= "
+                f"{self.min_category_benchmarks} benchmarks each, and >= {self.min_weight_covered:.0%} of the weight")
+
+    def comparable(self) -> str:
         return f">= {self.min_categories} categories and >= {self.min_weight_covered:.0%} of the weight"
 
 
@@ -46,8 +64,17 @@ class Settings(BaseSettings):
     warehouse_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite under data_dir.")
     sources_file: Path = Field(default=Path("sources.yaml"), description="Which sources to read.")
     catalog_dir: Path = Field(default_factory=packaged_catalog, description="Curated categories, benchmarks, models.")
+    min_benchmarks: int = RankRules.model_fields["min_benchmarks"]
     min_categories: int = RankRules.model_fields["min_categories"]
+    min_category_benchmarks: int = RankRules.model_fields["min_category_benchmarks"]
     min_weight_covered: float = RankRules.model_fields["min_weight_covered"]
+    min_shared_benchmarks: int = RankRules.model_fields["min_shared_benchmarks"]
+    lead_probability: float = RankRules.model_fields["lead_probability"]
+    clear_lead_probability: float = RankRules.model_fields["clear_lead_probability"]
+    resamples: int = RankRules.model_fields["resamples"]
+    seed: int = RankRules.model_fields["seed"]
+    interval: float = RankRules.model_fields["interval"]
+    rank_by: Literal["overall", "index"] = RankRules.model_fields["rank_by"]
     nightly_cron: str = Schedule.model_fields["cron"]
     nightly_timezone: str = Schedule.model_fields["timezone"]
     fetch_retries: int = Field(default=2, ge=0, description="Prefect task retries of a failed fetch.")
@@ -68,7 +95,7 @@ class Settings(BaseSettings):
 
     @property
     def rank_rules(self) -> RankRules:
-        return RankRules(min_categories=self.min_categories, min_weight_covered=self.min_weight_covered)
+        return RankRules(**{name: getattr(self, name) for name in RankRules.model_fields})
 
     @property
     def schedule(self) -> Schedule:

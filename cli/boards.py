@@ -22,12 +22,17 @@ def leaderboard(
     top: Annotated[int, typer.Option("--top", min=1, help="How many rows.")] = 15,
     date_: DateOpt = None,
     warehouse: WarehouseOpt = None,
-    all_: Annotated[bool, typer.Option("--all", help="Include unranked models.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Include unranked models, with the evidence floor they miss.")] = False,
+    by: Annotated[Optional[str], typer.Option("--by", help="Order by the overall score or the difficulty-aware index "
+                                                           "(default: BENCHMART_RANK_BY, index).")] = None,
 ) -> None:
-    """Print the leaderboard of a snapshot."""
+    """Print the leaderboard of a snapshot, with 90% intervals and rank ranges."""
     from benchmart.warehouse import read
 
     lane, day = check_lane(lane), parse_date(date_)
+    by = by or Settings().rank_by
+    if by not in ("overall", "index"):
+        usage_error(f"--by must be overall or index, not {by!r}")
     try:
         wh = engine(warehouse)
         snap = read.snapshot_or_latest(wh, day)
@@ -37,25 +42,49 @@ def leaderboard(
         board = read.leaderboard(wh, snap, lane)
     except BenchmartError as exc:
         fail(exc)
+    ranked_rows = board.filter(pl.col("is_ranked").cast(pl.Boolean))
+    published_by = "index" if ranked_rows["rank"].equals(ranked_rows["index_rank"]) else "overall"  # what the rank stats follow
+    if by == "index":
+        board = board.with_columns(pl.col("index_rank").alias("rank"))
+    else:
+        board = board.with_columns(pl.when(pl.col("is_ranked").cast(pl.Boolean)).then(
+            pl.col("overall_score").rank("min", descending=True).over(pl.col("is_ranked").cast(pl.Boolean))).cast(pl.Int64).alias("rank"))
+    board = board.with_columns(pl.col("is_ranked").cast(pl.Boolean)).sort(
+        ["is_ranked", "rank", f"{by}_score", "model_id"], descending=[True, False, True, False], nulls_last=True)
     if not all_:
-        board = board.filter(pl.col("is_ranked").cast(pl.Boolean))
-    table = Table(title=f"benchmart leaderboard - {lane} lane, snapshot {snap}", box=box.SIMPLE_HEAD, padding=(0, 1))
+        board = board.filter(pl.col("is_ranked"))
+    table = Table(title=f"benchmart leaderboard - {lane} lane, snapshot {snap}, by {by}", box=box.SIMPLE_HEAD, padding=(0, 1))
     table.add_column("#", justify="right", no_wrap=True, min_width=2)
     table.add_column("Model", no_wrap=True, min_width=12)
-    for col in ("Score", "Cats", "In/Out $/M", "Blend $/M", "Tok/s", "TTFT s", "Context"):
+    for col in ("Score", "90% CI", "Index", "Ranks", "Bench", "$/M in/out", "$/M 3:1", "Tok/s", "TTFT", "Context"):
         table.add_column(col, justify="right", no_wrap=True)
     for r in board.head(top).to_dicts():
         in_out = "N/A" if r["input_usd_per_mtok"] is None else f"{r['input_usd_per_mtok']:.2f}/{r['output_usd_per_mtok']:.2f}"
-        name = r["display_name"] + (f" [{r['variants']}]" if r.get("variants") else "")
-        table.add_row(
-            str(r["rank"]) if r["rank"] is not None else "-", name, fmt(r["overall_score"]),
-            str(r["categories_covered"]), in_out, fmt(r["blended_usd_per_mtok"], 2),
+        name = r["display_name"] + (f" ({r['variants']})" if r.get("variants") else "")
+        low, high = (r["index_low"], r["index_high"]) if by == "index" else (r["overall_low"], r["overall_high"])
+        ranks = "" if r.get("rank_low") is None or by != published_by else (
+            str(r["rank_low"]) if r["rank_low"] == r["rank_high"] else f"{r['rank_low']}-{r['rank_high']}")
+        cells = [
+            str(r["rank"]) if r["rank"] is not None else "-", escape(name), fmt(r[f"{by}_score"]),
+            "" if low is None else f"{low:.1f}-{high:.1f}", fmt(r["index_score"] if by == "overall" else r["overall_score"]),
+            ranks, str(r["benchmarks_covered"] or ""), in_out, fmt(r["blended_usd_per_mtok"], 2),
             fmt(r["output_tokens_per_s"], 0), fmt(r["ttft_s"], 2), tokens(r["context_window_tokens"]),
-        )
+        ]
+        table.add_row(*cells)
+    if by == "index":
+        table.columns[4].header = "Overall"
     console.print(table)
-    console.print("[variant]: the effort/thinking settings behind a model's scores. "
-                  "N/A: no source publishes that figure for the model (never estimated). "
-                  f"Models need {Settings().rank_rules.describe()} to be ranked (`--all` shows the rest).")
+    unranked = board.head(top).filter(~pl.col("is_ranked"))
+    if not unranked.is_empty():
+        console.print("Not ranked (the evidence floor each misses):")
+        for r in unranked.to_dicts():
+            console.print(f"  {escape(r['display_name'])}: {escape(r['unranked_reason'] or '')}")
+    console.print(escape("(variant): the effort/thinking settings behind a model's scores. 90% CI: bootstrap interval of the score; "
+                         "Ranks: the 90% rank range; Bench: weighted benchmarks behind the score; $/M 3:1: blended price; "
+                         "TTFT: seconds to first token. "
+                         "N/A: no source publishes that figure for the model (never estimated). "
+                         f"Models need {Settings().rank_rules.describe()} to be ranked (`--all` shows the rest). "
+                         "docs/methodology.md explains every figure."))
 
 
 def _category_board(wh, snap, lane, category, top) -> None:
@@ -109,7 +138,14 @@ def _print_comparison(c) -> None:
     table.add_column(B["display_name"], justify="right")
     table.add_column("Diff", justify="right")
     table.add_row("Overall score", fmt(p["overall_a"]), fmt(p["overall_b"]), fmt(p["overall_diff"], prefix="+" if p["overall_diff"] >= 0 else ""))
+    interval = lambda side: "" if side.get("overall_low") is None else f"{side['overall_low']:.1f}-{side['overall_high']:.1f}"  # noqa: E731
+    table.add_row("  90% interval", interval(A), interval(B), "")
+    rank = lambda side: "unranked" if side.get("rank") is None else (  # noqa: E731
+        f"#{side['rank']}" + ("" if side.get("rank_low") is None else f" ({side['rank_low']}-{side['rank_high']})"))
+    table.add_row("Rank (90% range)", rank(A), rank(B), "")
+    table.add_row("Index", fmt(A.get("index_score")), fmt(B.get("index_score")), "")
     table.add_row("Shared categories", str(p["shared_categories"]), "", "")
+    table.add_row("Shared weighted benchmarks", str(p.get("shared_benchmarks") or 0), "", "")
     for r in c.categories.to_dicts():
         label = f"  {r['category']}" + ("" if r["same_benchmarks"] else " *")
         table.add_row(label, fmt(r["score_a"]), fmt(r["score_b"]), fmt(r["diff"], prefix="+" if r["diff"] >= 0 else ""))
@@ -128,9 +164,11 @@ def _print_comparison(c) -> None:
     console.print(table)
     if not c.categories.filter(~pl.col("same_benchmarks").cast(pl.Boolean)).is_empty():
         console.print("* averages over different benchmarks (coverage differs): apples to oranges, compare with care.")
-    console.print(f"[bold]Verdict:[/] {p['verdict']}")
+    if p.get("p_lead") is not None:
+        console.print(f"The model ahead overall stays ahead in {p['p_lead']:.0%} of resamples; call: {p['call'].replace('_', ' ')}.")
+    console.print(f"[bold]Verdict:[/] {escape(p['verdict'])}")
     if not c.from_mart:
-        console.print("(computed on demand: the pair is not in mart_head_to_head because a model is unranked)")
+        console.print("(computed on demand: the pair is not in mart_head_to_head because a model lacks the breadth to be compared)")
 
 
 def yes(value) -> str:

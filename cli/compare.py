@@ -9,9 +9,11 @@ from sqlalchemy import Engine, inspect
 
 from benchmart.errors import UnknownModel
 from benchmart.ingest.catalog import Catalog
+from benchmart.settings import Settings
 from benchmart.transforms.fct_benchmark_score import lane_benchmark_scores
 from benchmart.transforms.mart_head_to_head import mart_head_to_head
 from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
+from benchmart.transforms.uncertainty import lead_probability, resample
 from benchmart.transforms.model_names import model_name_frames, resolve_models
 from benchmart.warehouse.read import table_at
 
@@ -101,7 +103,9 @@ def _on_demand(engine, catalog, a, b, lane, snapshot) -> tuple[pl.DataFrame, pl.
     benchmarks = catalog.benchmarks_frame()
     bench_scores = lane_benchmark_scores(scores.lazy(), benchmarks.lazy()).filter(pl.col("lane") == lane)
     cats = mart_head_to_head_category(pairs.lazy(), table_at(engine, "mart_category_score", snapshot, lane=lane).lazy(), bench_scores)
+    rules = Settings().rank_rules  # the same seed and draws as the run: the lane's resamples do not depend on the pair
+    lead = lead_probability(pairs, resample(bench_scores.collect(), catalog.categories_frame(), rules))
     h2h = mart_head_to_head(pairs.lazy(), board.lazy(), cats, bench_scores, table_at(engine, "dim_model").lazy(),
-                            catalog.categories_frame().lazy(), benchmarks.lazy())
+                            catalog.categories_frame().lazy(), benchmarks.lazy(), lead.lazy(), rules)
     h2h, cats = pl.collect_all([h2h, cats])
     return h2h.with_columns(pl.lit(snapshot).alias("snapshot_date")), cats

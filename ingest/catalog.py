@@ -23,6 +23,7 @@ class Category(_Strict):
     id: str
     display_name: str
     weight: float = Field(gt=0, le=1)
+    min_benchmarks: int | None = Field(default=None, ge=1)  # benchmarks a category needs to count toward a rank; None: the rule's
 
 
 class ExplicitScale(_Strict):
@@ -113,7 +114,7 @@ class Catalog:
     def categories_frame(self) -> pl.DataFrame:
         return pl.DataFrame(
             [c.model_dump() for c in self.categories],
-            schema={"id": pl.String, "display_name": pl.String, "weight": pl.Float64},
+            schema={"id": pl.String, "display_name": pl.String, "weight": pl.Float64, "min_benchmarks": pl.Int64},
         ).rename({"id": "category_id"})
 
     def benchmarks_frame(self) -> pl.DataFrame:

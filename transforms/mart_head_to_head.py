@@ -1,19 +1,22 @@
-"""mart_head_to_head: per lane, every unordered pair of ranked models (model_a_id < model_b_id): overall a/b/diff,
-the leader, shared categories, the sharpest category, the biggest swing on a shared benchmark, and a verdict.
+"""mart_head_to_head: per lane, every unordered pair of comparable models (model_a_id < model_b_id): overall
+a/b/diff, the model ahead, the evidence they share, how often the lead holds, the sharpest category, the biggest
+swing on a shared benchmark, and a verdict.
 
-The verdict is built with Polars expressions, not a Python loop, so it scales with the pairs.
+The verdict's wording comes from the evidence, not from point steps: a leader is called only when the pair shares
+rules.min_shared_benchmarks weighted benchmarks and the model ahead stays ahead in rules.lead_probability of the
+bootstrap resamples ("clearly" from rules.clear_lead_probability); otherwise the pair is "too close to call" or
+"not comparable on shared evidence", with the figures shown. Figures always come leader-first and named, and
+differences are the differences of the figures shown. A reason to pick the other model is given only when the
+figures beside it support it. Built with Polars expressions, not a Python loop, so it scales with the pairs.
 """
 
 import polars as pl
 
+from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms.pairs import largest_gap, shared_benchmarks
-from benchmart.transforms.text import fixed, signed, tokens, usd
+from benchmart.transforms.text import fixed, tokens, usd
 
-# Gap wording: a large gap is never called close.
-LEVEL_BELOW = 1.0
-NARROW_BELOW = 3.0
-CLEAR_FROM = 8.0
-WIDE_FROM = 15.0
+CALLS = ("clear_lead", "lead", "too_close", "not_comparable")
 
 
 def mart_head_to_head(
@@ -24,9 +27,15 @@ def mart_head_to_head(
     dim_model: pl.LazyFrame,
     dim_category: pl.LazyFrame,
     dim_benchmark: pl.LazyFrame,
+    lead: pl.LazyFrame | None = None,
+    rules: RankRules = DEFAULT_RULES,
 ) -> pl.LazyFrame:
-    """`pairs`: (lane, model_a_id, model_b_id); `bench_scores`: fct_benchmark_score per lane (lane_benchmark_scores)."""
+    """`pairs`: (lane, model_a_id, model_b_id); `bench_scores`: fct_benchmark_score per lane (lane_benchmark_scores);
+    `lead`: (lane, model_a_id, model_b_id, p_a_ahead), the share of resamples in which a's overall is above b's
+    (transforms.uncertainty.lead_probability; None: unknown, so no leader is called)."""
     pair_keys = ["lane", "model_a_id", "model_b_id"]
+    if lead is None:
+        lead = pairs.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead"))
     side_cols = ["overall_score", "blended_usd_per_mtok", "output_tokens_per_s", "ttft_s", "context_window_tokens", "is_reasoning",
                  "runtime_suspect"]
     board = mart_leaderboard.with_columns(
@@ -44,37 +53,50 @@ def mart_head_to_head(
     sharpest = (
         per_cat.with_columns(pl.col("diff").abs().alias("_gap"), pl.col("category_id").alias("benchmark_id"))
         .pipe(largest_gap, pair_keys)
-        .select(*pair_keys, pl.col("category_id").alias("sharpest_category_id"), "_cat_name", pl.col("score_a").alias("_cat_a"), pl.col("score_b").alias("_cat_b"), pl.col("diff").alias("_cat_diff"))
+        .select(*pair_keys, pl.col("category_id").alias("sharpest_category_id"), "_cat_name", pl.col("score_a").alias("_cat_a"),
+                pl.col("score_b").alias("_cat_b"))
     )
     summary = per_cat.group_by(pair_keys).agg(
         pl.len().cast(pl.Int64).alias("shared_categories"),
         pl.col("_cat_name").filter(~pl.col("same_benchmarks")).sort().str.join(", ").alias("_uneven"),
     )
+    common = shared_benchmarks(pairs, bench_scores)
+    n_common = common.group_by(pair_keys).agg(pl.len().cast(pl.Int64).alias("shared_benchmarks"))
     swing = (
-        largest_gap(shared_benchmarks(pairs, bench_scores), pair_keys)
+        largest_gap(common, pair_keys)
         .join(dim_benchmark.select("benchmark_id", pl.col("display_name").alias("_bench_name")), on="benchmark_id", how="left")
         .select(*pair_keys, pl.col("benchmark_id").alias("swing_benchmark_id"), "_bench_name", pl.col("bench_a").alias("swing_a"), pl.col("bench_b").alias("swing_b"))
     )
+    a_ahead = pl.col("overall_score_a").round(1) >= pl.col("overall_score_b").round(1)
+    level = pl.col("overall_score_a").round(1) == pl.col("overall_score_b").round(1)
+    p_lead = pl.when(a_ahead).then(pl.col("p_a_ahead")).otherwise(1 - pl.col("p_a_ahead"))
     joined = (
         pairs.join(side_a, on=["lane", "model_a_id"], how="left")
         .join(side_b, on=["lane", "model_b_id"], how="left")
         .join(summary, on=pair_keys, how="left")
+        .join(n_common, on=pair_keys, how="left")
         .join(sharpest, on=pair_keys, how="left")
         .join(swing, on=pair_keys, how="left")
+        .join(lead.select(*pair_keys, "p_a_ahead"), on=pair_keys, how="left")
         .with_columns(
             (pl.col("overall_score_a") - pl.col("overall_score_b")).round(6).alias("overall_diff"),
             pl.col("shared_categories").fill_null(0),
+            pl.col("shared_benchmarks").fill_null(0),
+            a_ahead.alias("_a_ahead"),
+            p_lead.round(6).alias("p_lead"),
         )
         .with_columns(
-            pl.when(pl.col("overall_diff").abs() < LEVEL_BELOW)
-            .then(None)
-            .when(pl.col("overall_diff") > 0)
-            .then(pl.col("model_a_id"))
-            .otherwise(pl.col("model_b_id"))
-            .alias("leader_model_id")
+            pl.when((pl.col("shared_benchmarks") == 0) | level).then(None)
+            .when(pl.col("_a_ahead")).then(pl.col("model_a_id")).otherwise(pl.col("model_b_id"))
+            .alias("leader_model_id"),
+            pl.when(pl.col("shared_benchmarks") < rules.min_shared_benchmarks).then(pl.lit("not_comparable"))
+            .when(pl.col("p_lead") >= rules.clear_lead_probability).then(pl.lit("clear_lead"))
+            .when(pl.col("p_lead") >= rules.lead_probability).then(pl.lit("lead"))
+            .otherwise(pl.lit("too_close"))
+            .alias("call"),
         )
     )
-    return joined.with_columns(_verdict().alias("verdict")).select(
+    return joined.with_columns(_verdict(rules).alias("verdict")).select(
         *pair_keys,
         pl.col("overall_score_a").alias("overall_a"),
         pl.col("overall_score_b").alias("overall_b"),
@@ -86,58 +108,69 @@ def mart_head_to_head(
         "swing_a",
         "swing_b",
         "verdict",
+        "shared_benchmarks",
+        "p_lead",
+        "call",
     ).sort(pair_keys)
 
 
 def _lead(a: str, b: str) -> pl.Expr:
-    """Column of the leader (a when a leads or the pair is level) or the trailer."""
-    a_leads = pl.col("overall_diff") >= 0
-    return pl.when(a_leads).then(pl.col(a)).otherwise(pl.col(b))
+    """Column of the model ahead overall (a when level) or, with _trail, of the other."""
+    return pl.when(pl.col("_a_ahead")).then(pl.col(a)).otherwise(pl.col(b))
 
 
 def _trail(a: str, b: str) -> pl.Expr:
     return _lead(b, a)
 
 
-def _verdict() -> pl.Expr:
-    gap = pl.col("overall_diff").abs()
+def _versus(name_1: pl.Expr, value_1: pl.Expr, name_2: pl.Expr, value_2: pl.Expr) -> pl.Expr:
+    """"A 72.0 vs B 23.6 (+48.4)": the difference is that of the figures shown."""
+    gap = value_1.round(1) - value_2.round(1)
+    return pl.format("{} {} vs {} {} ({})", name_1, fixed(value_1), name_2, fixed(value_2),
+                     pl.when(gap.abs() < 0.05).then(pl.lit("level")).otherwise(pl.concat_str([pl.lit("+"), fixed(gap.abs())])))
+
+
+def _verdict(rules: RankRules) -> pl.Expr:
     lead_name, trail_name = _lead("name_a", "name_b"), _trail("name_a", "name_b")
     lead_score, trail_score = _lead("overall_score_a", "overall_score_b"), _trail("overall_score_a", "overall_score_b")
-    scores = pl.format("{} vs {}", fixed(lead_score), fixed(trail_score))
+    figures = _versus(lead_name, lead_score, trail_name, trail_score)
+    pct = (pl.col("p_lead") * 100).floor().cast(pl.Int64)
+    n = pl.col("shared_benchmarks")
+    plural = pl.when(n == 1).then(pl.lit("benchmark")).otherwise(pl.lit("benchmarks"))
     headline = (
-        pl.when(gap < LEVEL_BELOW)
-        .then(pl.format("{} and {} are level overall ({}).", pl.col("name_a"), pl.col("name_b"), scores))
-        .when(gap < NARROW_BELOW)
-        .then(pl.format("{} edges out {} overall, {} (a narrow {} points).", lead_name, trail_name, scores, fixed(gap)))
-        .when(gap < CLEAR_FROM)
-        .then(pl.format("{} leads {} overall, {} ({} points).", lead_name, trail_name, scores, fixed(gap)))
-        .when(gap < WIDE_FROM)
-        .then(pl.format("{} clearly leads {} overall, {} ({} points).", lead_name, trail_name, scores, fixed(gap)))
-        .otherwise(pl.format("{} leads {} by a wide margin overall, {} ({} points).", lead_name, trail_name, scores, fixed(gap)))
+        pl.when(pl.col("call") == "clear_lead")
+        .then(pl.format("{} clearly leads {} overall: {}; ahead in {}% of resamples, on {} shared weighted benchmarks.",
+                        lead_name, trail_name, figures, pct, n))
+        .when(pl.col("call") == "lead")
+        .then(pl.format("{} leads {} overall: {}; ahead in {}% of resamples, on {} shared weighted benchmarks.",
+                        lead_name, trail_name, figures, pct, n))
+        .when((pl.col("call") == "too_close") & pct.is_null())
+        .then(pl.format("Too close to call: {} overall, with no resamples to measure the lead.", figures))
+        .when(pl.col("call") == "too_close")
+        .then(pl.format("Too close to call: {} overall, and the one ahead stays ahead in only {}% of resamples.", figures, pct))
+        .when(n == 0)
+        .then(pl.format("Not comparable on shared evidence: they share no weighted benchmark, and their overall scores ({}) rest "
+                        "on different benchmarks.", figures))
+        .otherwise(pl.format("Not comparable on shared evidence: they share {} weighted {} ({} needed to call a leader); as "
+                             "published, {} overall.", n, plural, pl.lit(rules.min_shared_benchmarks), figures))
     )
-    cat_leader = pl.when(pl.col("_cat_diff") >= 0).then(pl.col("name_a")).otherwise(pl.col("name_b"))
+    cat_a_first = pl.col("_cat_a").round(1) >= pl.col("_cat_b").round(1)
+    pick = lambda a, b, first: pl.when(first).then(pl.col(a)).otherwise(pl.col(b))  # noqa: E731
     sharpest = (
         pl.when(pl.col("shared_categories") == 0)
         .then(pl.lit("They share no category, so their overall scores rest on different ground."))
-        .otherwise(
-            pl.format(
-                "Sharpest category gap: {}, {} for {} ({} vs {}).",
-                pl.col("_cat_name"),
-                signed(pl.col("_cat_diff").abs()),
-                cat_leader,
-                fixed(pl.col("_cat_a")),
-                fixed(pl.col("_cat_b")),
-            )
-        )
+        .otherwise(pl.format(
+            "Sharpest category gap: {}, {}.", pl.col("_cat_name"),
+            _versus(pick("name_a", "name_b", cat_a_first), pick("_cat_a", "_cat_b", cat_a_first),
+                    pick("name_b", "name_a", cat_a_first), pick("_cat_b", "_cat_a", cat_a_first)),
+        ))
     )
-    swing = pl.when(pl.col("swing_benchmark_id").is_not_null()).then(
-        pl.format(
-            "Biggest swing on a shared benchmark: {}, {} vs {}.",
-            pl.col("_bench_name"),
-            fixed(pl.col("swing_a")),
-            fixed(pl.col("swing_b")),
-        )
-    )
+    swing_a_first = pl.col("swing_a").round(1) >= pl.col("swing_b").round(1)
+    swing = pl.when(pl.col("swing_benchmark_id").is_not_null()).then(pl.format(
+        "Biggest swing on a shared benchmark: {}, {}.", pl.col("_bench_name"),
+        _versus(pick("name_a", "name_b", swing_a_first), pick("swing_a", "swing_b", swing_a_first),
+                pick("name_b", "name_a", swing_a_first), pick("swing_b", "swing_a", swing_a_first)),
+    ))
     uneven = pl.when(pl.col("_uneven").is_not_null() & (pl.col("_uneven") != "")).then(
         pl.format("Averages differ in coverage for {}: they rest on different benchmarks, so compare them with care.", pl.col("_uneven"))
     )
@@ -145,39 +178,39 @@ def _verdict() -> pl.Expr:
 
 
 def _trailing_pick() -> pl.Expr:
-    """When the trailing model is still the better pick, and why; only on recorded data (N/A never counts)."""
+    """When the model behind is still the better pick, and why: only on recorded figures that differ as shown
+    (N/A never counts; "1M vs 1M" is no reason), and never against them (a reasoning model's latency is no
+    reason when the other's recorded time to first token is not lower)."""
     lead = lambda c: _lead(f"{c}_a", f"{c}_b")  # noqa: E731
     trail = lambda c: _trail(f"{c}_a", f"{c}_b")  # noqa: E731
+    shown = lambda fmt, c: (fmt(trail(c)), fmt(lead(c)))  # noqa: E731
+    ctx_t, ctx_l = shown(tokens, "context_window_tokens")
+    usd_t, usd_l = shown(usd, "blended_usd_per_mtok")
+    tps_t, tps_l = shown(lambda e: fixed(e, 0), "output_tokens_per_s")
+    ttft_t, ttft_l = shown(lambda e: fixed(e, 2), "ttft_s")
+    no_slower = ~(trail("ttft_s") >= lead("ttft_s")).fill_null(False)
     reasons = [
-        pl.when(trail("context_window_tokens") > lead("context_window_tokens")).then(
-            pl.format("a larger context window ({} vs {})", tokens(trail("context_window_tokens")), tokens(lead("context_window_tokens")))
-        ),
-        pl.when(trail("blended_usd_per_mtok") < lead("blended_usd_per_mtok")).then(
-            pl.format("a lower blended price ({} vs {} per million tokens)", usd(trail("blended_usd_per_mtok")), usd(lead("blended_usd_per_mtok")))
-        ),
-        pl.when(trail("output_tokens_per_s") > lead("output_tokens_per_s")).then(
-            pl.format("faster output ({} vs {} tokens/s)", fixed(trail("output_tokens_per_s"), 0), fixed(lead("output_tokens_per_s"), 0))
-        ),
-        pl.when(trail("ttft_s") < lead("ttft_s")).then(
-            pl.format("lower latency ({} s vs {} s to first token)", fixed(trail("ttft_s"), 2), fixed(lead("ttft_s"), 2))
-        ),
-        pl.when(lead("is_reasoning") & ~trail("is_reasoning")).then(
-            pl.lit("no reasoning-model latency or token spend")
-        ),
+        pl.when((trail("context_window_tokens") > lead("context_window_tokens")) & (ctx_t != ctx_l)).then(
+            pl.format("a larger context window ({} vs {})", ctx_t, ctx_l)),
+        pl.when((trail("blended_usd_per_mtok") < lead("blended_usd_per_mtok")) & (usd_t != usd_l)).then(
+            pl.format("a lower blended price ({} vs {} per million tokens)", usd_t, usd_l)),
+        pl.when((trail("output_tokens_per_s") > lead("output_tokens_per_s")) & (tps_t != tps_l)).then(
+            pl.format("faster output ({} vs {} tokens/s)", tps_t, tps_l)),
+        pl.when((trail("ttft_s") < lead("ttft_s")) & (ttft_t != ttft_l)).then(
+            pl.format("lower latency ({} s vs {} s to first token)", ttft_t, ttft_l)),
+        pl.when(lead("is_reasoning") & ~trail("is_reasoning") & no_slower).then(
+            pl.lit("no reasoning-model latency or token spend")),
     ]
     listed = pl.concat_list(reasons).list.drop_nulls()
     joined = (
         pl.when(listed.list.len() == 1)
         .then(listed.list.first())
-        .otherwise(
-            pl.concat_str(
-                [listed.list.head(listed.list.len() - 1).list.join(", "), pl.lit(" and "), listed.list.last()]
-            )
-        )
+        .otherwise(pl.concat_str([listed.list.head(listed.list.len() - 1).list.join(", "), pl.lit(" and "), listed.list.last()]))
     )
     trail_name = _trail("name_a", "name_b")
+    level = pl.col("overall_score_a").round(1) == pl.col("overall_score_b").round(1)
     return (
-        pl.when(pl.col("overall_diff").abs() < LEVEL_BELOW)
+        pl.when(level)
         .then(None)
         .when(listed.list.len() > 0)
         .then(pl.format("{} is still the better pick if you need {}.", trail_name, joined))

@@ -20,7 +20,12 @@ COLUMNS = [
     "input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok", "mean_usd_per_mtok", "price_source_id",
     "price_provider", "price_rule", "price_offers", "has_free_tier",
     "output_tokens_per_s", "ttft_s", "runtime_source_id", "runtime_suspect", "context_window_tokens", "is_reasoning", "variants", "stale_sources",
+    "benchmarks_covered", "unranked_reason", "overall_low", "overall_high", "rank_low", "rank_high", "rank_upper_bound", "tie_group",
+    "index_score", "index_low", "index_high", "index_rank",
 ]
+UNCERTAINTY = {"overall_low": pl.Float64, "overall_high": pl.Float64, "index_score": pl.Float64, "index_low": pl.Float64,
+               "index_high": pl.Float64, "index_rank": pl.Int64, "rank_low": pl.Int64, "rank_high": pl.Int64,
+               "rank_upper_bound": pl.Int64, "tie_group": pl.Int64}
 
 
 def mart_leaderboard(
@@ -35,11 +40,18 @@ def mart_leaderboard(
     freshness: pl.LazyFrame,
     rules: RankRules = DEFAULT_RULES,
     vendors: pl.LazyFrame | None = None,
+    uncertainty: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """`freshness`: (source_id, status) of this run's sources, for `stale_sources`; `vendors`: id, providers
-    (the vendors' own API providers in order of preference, for the list price)."""
+    (the vendors' own API providers in order of preference, for the list price); `uncertainty`: intervals,
+    index and rank statistics per (lane, model) (transforms.uncertainty.model_uncertainty; None: all NULL).
+    `rank` orders by rules.rank_by (overall_score or index_score)."""
+    if uncertainty is None:
+        uncertainty = pl.LazyFrame(schema={"lane": pl.String, "model_id": pl.String} | UNCERTAINTY)
     board = (
         ranked(mart_category_score, dim_category, rules)
+        .join(uncertainty.select("lane", "model_id", *UNCERTAINTY), on=["lane", "model_id"], how="left")
+        .with_columns(pl.col("index_rank").alias("rank") if rules.rank_by == "index" else pl.col("rank"))
         .join(preferred_price(fct_model_price, dim_source, dim_model, vendors), on="model_id", how="left")
         .join(preferred_runtime(fct_model_runtime, dim_source), on="model_id", how="left")
         .join(dim_model.select("model_id", "context_window_tokens", "is_reasoning"), on="model_id", how="left")
@@ -47,25 +59,45 @@ def mart_leaderboard(
     return (
         _with_notes(board, fct_benchmark_score, dim_benchmark, freshness)
         .select(COLUMNS)
-        .sort(["lane", "is_ranked", "rank", "overall_score", "model_id"], descending=[False, True, False, True, False], nulls_last=True)
+        .sort(["lane", "is_ranked", "rank", "index_score" if rules.rank_by == "index" else "overall_score", "model_id"],
+              descending=[False, True, False, True, False], nulls_last=True)
     )
 
 
 def ranked(mart_category_score: pl.LazyFrame, dim_category: pl.LazyFrame, rules: RankRules = DEFAULT_RULES) -> pl.LazyFrame:
-    """Overall score, breadth and rank per (lane, model)."""
+    """Overall score, breadth, evidence floors and rank (by overall) per (lane, model).
+
+    overall_score averages the categories a model has (unchanged by the floors); a model is ranked only with
+    rules.min_benchmarks weighted benchmarks across rules.min_categories counted categories (a category counts
+    with rules.min_category_benchmarks benchmarks, or the number it declares) and rules.min_weight_covered of the
+    weight; otherwise `unranked_reason` says which floor it misses."""
+    if "min_benchmarks" not in dim_category.collect_schema().names():
+        dim_category = dim_category.with_columns(pl.lit(None, pl.Int64).alias("min_benchmarks"))
+    needed = pl.col("min_benchmarks").fill_null(rules.min_category_benchmarks)
     overall = (
-        mart_category_score.join(dim_category.select("category_id", "weight"), on="category_id")
+        mart_category_score.join(dim_category.select("category_id", "weight", "min_benchmarks"), on="category_id")
         .group_by("lane", "model_id")
         .agg(
             ((pl.col("weight") * pl.col("score")).sum() / pl.col("weight").sum()).round(6).alias("overall_score"),
             pl.len().cast(pl.Int64).alias("categories_covered"),
             pl.col("weight").sum().round(6).alias("weight_covered"),
-        )
-        .with_columns(
-            ((pl.col("categories_covered") >= rules.min_categories) & (pl.col("weight_covered") >= rules.min_weight_covered - 1e-9))
-            .alias("is_ranked")
+            pl.col("n_benchmarks").sum().cast(pl.Int64).alias("benchmarks_covered"),
+            (pl.col("n_benchmarks") >= needed).sum().cast(pl.Int64).alias("_counted"),
         )
     )
+    misses = [
+        pl.when(pl.col("benchmarks_covered") < rules.min_benchmarks).then(
+            pl.format("{} weighted benchmarks ({} needed)", pl.col("benchmarks_covered"), pl.lit(rules.min_benchmarks))),
+        pl.when(pl.col("_counted") < rules.min_categories).then(
+            pl.format("{} {} with enough benchmarks ({} needed)", pl.col("_counted"),
+                      pl.when(pl.col("_counted") == 1).then(pl.lit("category")).otherwise(pl.lit("categories")),
+                      pl.lit(rules.min_categories))),
+        pl.when(pl.col("weight_covered") < rules.min_weight_covered - 1e-9).then(
+            pl.format("{}% of the category weight ({}% needed)", (pl.col("weight_covered") * 100).round(0).cast(pl.Int64),
+                      pl.lit(round(rules.min_weight_covered * 100)))),
+    ]
+    reason = pl.concat_str(misses, separator="; ", ignore_nulls=True)
+    overall = overall.with_columns(pl.when(reason != "").then(reason).alias("unranked_reason")).with_columns(pl.col("unranked_reason").is_null().alias("is_ranked")).drop("_counted")
     rank = pl.col("overall_score").rank(method="min", descending=True).over("lane", "is_ranked").cast(pl.Int64)
     return overall.with_columns(pl.when(pl.col("is_ranked")).then(rank).alias("rank"))
 

@@ -2,10 +2,16 @@
 
 import polars as pl
 
+from benchmart.settings import DEFAULT_RULES, RankRules
 
-def ranked_pairs(mart_leaderboard: pl.LazyFrame) -> pl.LazyFrame:
-    """Every unordered pair of ranked models per lane, model_a_id < model_b_id."""
-    ranked = mart_leaderboard.filter(pl.col("is_ranked")).select("lane", "model_id")
+
+def comparable_pairs(mart_leaderboard: pl.LazyFrame, rules: RankRules = DEFAULT_RULES) -> pl.LazyFrame:
+    """Every unordered pair of comparable models per lane, model_a_id < model_b_id: models with the breadth a
+    comparison needs (rules.min_categories categories, rules.min_weight_covered of the weight), ranked or below
+    the benchmark floors (their verdicts say when the shared evidence is too thin to call a leader)."""
+    ranked = mart_leaderboard.filter(
+        (pl.col("categories_covered") >= rules.min_categories) & (pl.col("weight_covered") >= rules.min_weight_covered - 1e-9)
+    ).select("lane", "model_id")
     return (
         ranked.rename({"model_id": "model_a_id"})
         .join_where(

@@ -22,9 +22,10 @@ from benchmart.transforms.fct_model_runtime import fct_model_runtime
 from benchmart.transforms.mart_category_score import mart_category_score
 from benchmart.transforms.mart_head_to_head import mart_head_to_head
 from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
-from benchmart.transforms.mart_leaderboard import mart_leaderboard
-from benchmart.transforms.pairs import ranked_pairs
+from benchmart.transforms.mart_leaderboard import mart_leaderboard, ranked
+from benchmart.transforms.pairs import comparable_pairs
 from benchmart.transforms.preference import variant_ranks
+from benchmart.transforms.uncertainty import lead_probability, model_uncertainty, resample
 
 
 
@@ -56,12 +57,17 @@ def build_tables(
         fct_benchmark_score(observations.lazy(), srcs, ranks), fct_model_price(prices.lazy(), models, vendors.lazy()),
         fct_model_runtime(runtime.lazy(), models, vendors.lazy())
     )
-    category_scores, bench_scores = _wave(mart_category_score(scores, benches), lane_benchmark_scores(scores, benches))
+    category_scores, bench_scores, standing = _wave(
+        mart_category_score(scores, benches), lane_benchmark_scores(scores, benches), ranked(mart_category_score(scores, benches), cats, rules)
+    )
+    resamples = resample(bench_scores.collect(), cats.collect(), rules)
+    spread = model_uncertainty(standing.collect(), resamples, rules)
     board = _wave(mart_leaderboard(category_scores, cats, scores, benches, prices_t, runtime_t, models, srcs, freshness.lazy(), rules,
-                                   vendors.lazy()))[0]
-    pairs = _wave(ranked_pairs(board))[0]
+                                   vendors.lazy(), spread.lazy()))[0]
+    pairs = _wave(comparable_pairs(board, rules))[0]
+    lead = lead_probability(pairs.collect(), resamples)
     pair_cats = _wave(mart_head_to_head_category(pairs, category_scores, bench_scores))[0]
-    pair_table = mart_head_to_head(pairs, board, pair_cats, bench_scores, models, cats, benches)
+    pair_table = mart_head_to_head(pairs, board, pair_cats, bench_scores, models, cats, benches, lead.lazy(), rules)
     snapshot = {
         "fct_benchmark_observation": observations.lazy(),
         "fct_benchmark_score": scores,

@@ -40,6 +40,7 @@ class DimCategory(SQLModel, table=True):
     category_id: str = key("Category id, e.g. coding")
     display_name: str = col("Name to show")
     weight: float = col("Weight in the overall score; the weights sum to 1")
+    min_benchmarks: int | None = col("Benchmarks a model needs in this category for it to count toward a rank; NULL: the default rule")
 
 
 class DimBenchmark(SQLModel, table=True):
@@ -182,8 +183,9 @@ class MartLeaderboard(SQLModel, table=True):
     lane: str = key(LANE)
     model_id: str = key(MODEL)
     overall_score: float = col("Weighted mean of category scores over the categories the model has, 0..100")
-    rank: int | None = col("1 = best; ties share the lower rank; NULL when not ranked")
-    is_ranked: bool = col(f"Enough breadth: {DEFAULT_RULES.describe()} (configurable: BENCHMART_MIN_CATEGORIES, BENCHMART_MIN_WEIGHT_COVERED)")
+    rank: int | None = col(f"1 = best by {DEFAULT_RULES.rank_by}_score (BENCHMART_RANK_BY); ties share the lower rank; NULL when not ranked")
+    is_ranked: bool = col(f"Enough evidence: {DEFAULT_RULES.describe()} (BENCHMART_MIN_BENCHMARKS, BENCHMART_MIN_CATEGORIES, "
+                          "BENCHMART_MIN_CATEGORY_BENCHMARKS, BENCHMART_MIN_WEIGHT_COVERED)")
     categories_covered: int = col("Categories with a score")
     weight_covered: float = col("Sum of the weights of those categories, 0..1")
     input_usd_per_mtok: float | None = col(USD_IN + " (published price, see price_rule); NULL: no paid offer")
@@ -203,10 +205,22 @@ class MartLeaderboard(SQLModel, table=True):
     is_reasoning: bool | None = col("Reasoning model")
     variants: str | None = col("Variants behind the model's scores, comma-separated; NULL: default settings only")
     stale_sources: str | None = col("Sources behind this row that were stale in the run, and missing ones whose figures the row lacks; NULL: all fresh")
+    benchmarks_covered: int | None = col("Weighted benchmarks behind the overall score")
+    unranked_reason: str | None = col("Which evidence floor an unranked model misses; NULL when ranked")
+    overall_low: float | None = col(f"Lower end of the {DEFAULT_RULES.interval:.0%} bootstrap interval of overall_score")
+    overall_high: float | None = col(f"Upper end of the {DEFAULT_RULES.interval:.0%} bootstrap interval of overall_score")
+    rank_low: int | None = col(f"Best rank in the {DEFAULT_RULES.interval:.0%} bootstrap rank interval (ranked models)")
+    rank_high: int | None = col(f"Worst rank in the {DEFAULT_RULES.interval:.0%} bootstrap rank interval (ranked models)")
+    rank_upper_bound: int | None = col("1 + the ranked models whose interval lies wholly above this one's (LMArena's rank upper bound)")
+    tie_group: int | None = col("Statistically tied models share a group: a model joins the group of the best model above it while their intervals overlap")
+    index_score: float | None = col("Difficulty-aware index: the predicted overall on every weighted benchmark of the lane, 0..100 (docs/methodology.md)")
+    index_low: float | None = col(f"Lower end of the {DEFAULT_RULES.interval:.0%} bootstrap interval of index_score")
+    index_high: float | None = col(f"Upper end of the {DEFAULT_RULES.interval:.0%} bootstrap interval of index_score")
+    index_rank: int | None = col("Rank by index_score among ranked models; ties share the lower rank")
 
 
 class MartHeadToHead(SQLModel, table=True):
-    """One row per snapshot, lane and unordered pair of ranked models (model_a_id < model_b_id)."""
+    """One row per snapshot, lane and unordered pair of comparable models (model_a_id < model_b_id)."""
 
     __tablename__ = "mart_head_to_head"
     __table_args__ = (Index("ix_mart_head_to_head_model_b", "snapshot_date", "lane", "model_b_id"),)
@@ -217,13 +231,17 @@ class MartHeadToHead(SQLModel, table=True):
     overall_a: float = col("Overall score of model a, 0..100")
     overall_b: float = col("Overall score of model b, 0..100")
     overall_diff: float = col("overall_a - overall_b, points")
-    leader_model_id: str | None = col("Model ahead overall; NULL when level (gap under 1 point)")
+    leader_model_id: str | None = col("Model ahead on the published overall; NULL when level (to 0.1) or the pair shares no weighted benchmark. Whether that is a call: see call")
     shared_categories: int = col("Categories both models have")
     sharpest_category_id: str | None = col("Shared category with the largest gap")
     swing_benchmark_id: str | None = col("Shared weighted benchmark with the largest gap")
     swing_a: float | None = col("Model a's normalized score on that benchmark")
     swing_b: float | None = col("Model b's normalized score on that benchmark")
     verdict: str = text_col("Generated summary: who leads and by how much, sharpest category, biggest swing, when to pick the other", nullable=False)
+    shared_benchmarks: int | None = col("Weighted benchmarks both models have")
+    p_lead: float | None = col("Share of bootstrap resamples in which the model ahead overall stays ahead")
+    call: str | None = col(f"clear_lead (p_lead >= {DEFAULT_RULES.clear_lead_probability:.0%}), lead (>= {DEFAULT_RULES.lead_probability:.0%}), "
+                           f"too_close, or not_comparable (under {DEFAULT_RULES.min_shared_benchmarks} shared weighted benchmarks)")
 
 
 class MartHeadToHeadCategory(SQLModel, table=True):

@@ -37,7 +37,8 @@ def test_compare_prints_the_golden_head_to_head_with_any_alias(wh):
         "apples to oranges",
     ]:
         assert expected in out, expected
-    assert "Verdict: Gemma 4 12B leads GPT-4.1 mini" in out
+    assert "Verdict: Not comparable on shared evidence" in out and "Gemma 4 12B 74.2 vs GPT-4.1 mini 50.9 (+23.3)" in out
+    assert "stays ahead in 100% of resamples; call: not comparable" in out and "unranked" in out
 
 
 def test_compare_in_the_other_order_flips_sides_and_signs(wh):
@@ -61,11 +62,22 @@ def test_leaderboard_lists_ranked_models_with_na_for_missing_prices(wh):
     result = runner.invoke(app, ["leaderboard", "--top", "50", "--warehouse", wh], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     ranks = [int(line.split()[0]) for line in result.output.splitlines() if re.match(r"^\s*\d+\s+\S", line)]
-    gemma = next(line for line in result.output.splitlines() if "Gemma 4 12B" in line)
-    assert gemma.count("N/A") == 4  # price, blended price, speed, latency: no source has them, never estimated
     mini = next(line for line in result.output.splitlines() if "GPT-4.1 mini" in line)
     assert "0.40/1.60" in mini and "N/A" not in mini
-    assert ranks[0] == 1 and ranks == sorted(ranks) and len(ranks) > 15
+    assert ranks[0] == 1 and ranks == sorted(ranks) and len(ranks) == 12  # the samples' models with >= 8 benchmarks
+    assert "Gemma 4 12B" not in result.output  # 3 benchmarks: below the floor
+
+
+def test_leaderboard_shows_every_model_with_the_floor_it_misses_and_orders_by_either_measure(wh):
+    result = runner.invoke(app, ["leaderboard", "--all", "--top", "90", "--warehouse", wh], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    gemma = next(line for line in result.output.splitlines() if "Gemma 4 12B" in line)
+    assert gemma.count("N/A") == 4  # price, blended price, speed, latency: no source has them, never estimated
+    assert "  Gemma 4 12B: 3 weighted benchmarks (8 needed); 1 category with enough benchmarks (2 needed)" in result.output
+    by_index = runner.invoke(app, ["leaderboard", "--by", "index", "--warehouse", wh], env={"COLUMNS": "200"})
+    assert by_index.exit_code == 0 and "by index" in by_index.output
+    ranks = [int(line.split()[0]) for line in by_index.output.splitlines() if re.match(r"^\s*\d+\s+\S", line)]
+    assert ranks == sorted(ranks) and len(ranks) == 12
 
 
 def test_leaderboard_by_category_and_verified_lane(wh):

@@ -7,7 +7,8 @@ from benchmart.transforms.mart_category_score import mart_category_score
 from benchmart.transforms.mart_head_to_head import mart_head_to_head
 from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
 from benchmart.transforms.mart_leaderboard import ranked
-from benchmart.transforms.pairs import ranked_pairs
+from benchmart.transforms.pairs import comparable_pairs
+from benchmart.transforms.uncertainty import lead_probability, resample
 
 from .frames import CATEGORIES, benchmarks, scored
 
@@ -17,6 +18,7 @@ BENCH = benchmarks(
     ("m1", "math", True, "percent", True),
 )
 MODELS = pl.DataFrame({"model_id": ["a", "b", "c"], "display_name": ["Alpha", "Beta", "Gamma"]})
+RULES = RankRules(min_benchmarks=1, min_category_benchmarks=1)  # the pair rules, without the rank floors
 
 
 def _board(overall, **side):
@@ -31,14 +33,15 @@ def _board(overall, **side):
         "context_window_tokens": pl.Int64, "is_reasoning": pl.Boolean, "runtime_suspect": pl.Boolean})
 
 
-def _h2h(scores, rules=RankRules(), **side):
+def _h2h(scores, rules=RULES, bench=BENCH, **side):
     """Both head-to-head tables of the provisional lane for `scores` (fct_benchmark_score rows)."""
-    cats = mart_category_score(scores.lazy(), BENCH.lazy()).filter(pl.col("lane") == "provisional")
+    cats = mart_category_score(scores.lazy(), bench.lazy()).filter(pl.col("lane") == "provisional")
     board = _board(ranked(cats, CATEGORIES.lazy(), rules).collect().sort("model_id"), **side).lazy()
-    pairs = ranked_pairs(board)
-    bench_scores = lane_benchmark_scores(scores.lazy(), BENCH.lazy()).filter(pl.col("lane") == "provisional")
+    pairs = comparable_pairs(board, rules)
+    bench_scores = lane_benchmark_scores(scores.lazy(), bench.lazy()).filter(pl.col("lane") == "provisional")
+    lead = lead_probability(pairs.collect(), resample(bench_scores.collect(), CATEGORIES, rules))
     per_cat = mart_head_to_head_category(pairs, cats, bench_scores)
-    pair_table = mart_head_to_head(pairs, board, per_cat, bench_scores, MODELS.lazy(), CATEGORIES.lazy(), BENCH.lazy())
+    pair_table = mart_head_to_head(pairs, board, per_cat, bench_scores, MODELS.lazy(), CATEGORIES.lazy(), bench.lazy(), lead.lazy(), rules)
     return tuple(pl.collect_all([pair_table, per_cat]))
 
 
@@ -56,24 +59,45 @@ def test_biggest_swing_is_over_shared_benchmarks_only():
     assert (row["swing_benchmark_id"], row["swing_a"], row["swing_b"]) == ("c1", 90.0, 40.0)
 
 
-@pytest.mark.parametrize(
-    "b_score, phrase, leader",
-    [
-        (79.5, "are level overall", None),
-        (78.0, "edges out", "a"),
-        (75.0, "leads Beta overall", "a"),
-        (70.0, "clearly leads", "a"),
-        (40.0, "by a wide margin", "a"),
-        (95.0, "Beta leads Alpha by a wide margin", "b"),
-    ],
-)
-def test_verdict_wording_fits_the_size_of_the_gap(b_score, phrase, leader):
-    scores = scored(("a", "c1", 80), ("a", "k1", 80), ("b", "c1", b_score), ("b", "k1", b_score))
+WIDE = benchmarks(*[(f"c{i}", "coding", True, "percent", True) for i in range(6)],
+                  *[(f"k{i}", "knowledge", True, "percent", True) for i in range(6)])
+
+
+def _wide(a_scores, b_scores):
+    """a and b on the same twelve benchmarks."""
+    ids = [f"c{i}" for i in range(6)] + [f"k{i}" for i in range(6)]
+    return scored(*[("a", i, v) for i, v in zip(ids, a_scores)], *[("b", i, v) for i, v in zip(ids, b_scores)])
+
+
+def test_a_leader_is_called_from_the_resamples_and_the_shared_evidence_not_from_the_gap():
+    spread = [40, 90, 55, 75, 60, 85, 45, 95, 50, 70, 65, 80]
+    clear = _h2h(_wide([v + 6 for v in spread], spread), bench=WIDE)[0].row(0, named=True)  # ahead on every benchmark
+    assert clear["call"] == "clear_lead" and clear["p_lead"] >= 0.95 and clear["leader_model_id"] == "a"
+    assert clear["verdict"].startswith("Alpha clearly leads Beta overall: Alpha ") and "on 12 shared weighted benchmarks" in clear["verdict"]
+    mixed = [v + (9 if i % 2 else -8) for i, v in enumerate(spread)]  # a ahead by half a point on average, either way per benchmark
+    close = _h2h(_wide(mixed, spread), bench=WIDE)[0].row(0, named=True)
+    assert close["call"] == "too_close" and close["p_lead"] < 0.90
+    assert close["verdict"].startswith("Too close to call: ") and "leads" not in close["verdict"]
+    trailing = _h2h(_wide(spread, [v + 6 for v in spread]), bench=WIDE)[0].row(0, named=True)
+    assert trailing["leader_model_id"] == "b" and trailing["verdict"].startswith("Beta clearly leads Alpha overall: Beta ")
+
+
+def test_a_wide_gap_on_too_little_shared_evidence_names_no_leader():
+    scores = scored(("a", "c1", 90), ("a", "k1", 90), ("b", "c1", 30), ("b", "k2", 20))  # one shared benchmark
     row = _h2h(scores)[0].row(0, named=True)
-    assert phrase in row["verdict"]
-    assert row["leader_model_id"] == leader
-    if abs(80 - b_score) >= 15:
-        assert "close" not in row["verdict"] and "narrow" not in row["verdict"]
+    assert row["shared_benchmarks"] == 1 and row["call"] == "not_comparable" and row["leader_model_id"] == "a"
+    assert row["verdict"].startswith("Not comparable on shared evidence: they share 1 weighted benchmark (3 needed to call a leader)")
+    assert "leads" not in row["verdict"] and "Alpha 90.0 vs Beta 26.2 (+63.8)" in row["verdict"]
+    apart = scored(("a", "c1", 90), ("a", "k1", 90), ("b", "c2", 30), ("b", "k2", 20))
+    none = _h2h(apart)[0].row(0, named=True)
+    assert none["shared_benchmarks"] == 0 and none["leader_model_id"] is None and "share no weighted benchmark" in none["verdict"]
+
+
+def test_figures_come_leader_first_named_and_differences_are_those_of_the_figures_shown():
+    scores = scored(("a", "c1", 4.94), ("a", "c2", 4.94), ("a", "k1", 4.94), ("b", "c1", 46.04), ("b", "c2", 46.04), ("b", "k1", 46.04))
+    verdict = _h2h(scores)[0]["verdict"][0]
+    assert "Beta 46.0 vs Alpha 4.9 (+41.1)" in verdict  # not +41.1 from unrounded figures shown as 46.0 and 4.9 -> 41.1 either way
+    assert "Coding, Beta 46.0 vs Alpha 4.9 (+41.1)" in verdict and "C1, Beta 46.0 vs Alpha 4.9 (+41.1)" in verdict
 
 
 def test_verdict_names_the_reasons_to_pick_the_trailing_model_only_from_recorded_data():
@@ -98,6 +122,16 @@ def test_suspect_runtime_figures_never_give_a_reason():
             "b": {"output_tokens_per_s": 115.0, "ttft_s": 0.5, "runtime_suspect": True}}
     verdict = _h2h(scores, **side)[0]["verdict"][0]
     assert "faster output" not in verdict and "lower latency" not in verdict
+    assert "Nothing recorded (price, speed, latency, context) favours Beta." in verdict
+
+
+def test_a_reason_is_never_given_against_the_figures_beside_it():
+    scores = scored(("a", "c1", 90), ("a", "k1", 90), ("b", "c1", 50), ("b", "k1", 50))
+    side = {"a": {"is_reasoning": True, "ttft_s": 0.40, "context_window_tokens": 1_000_000},
+            "b": {"is_reasoning": False, "ttft_s": 0.90, "context_window_tokens": 1_047_576}}
+    verdict = _h2h(scores, **side)[0]["verdict"][0]
+    assert "no reasoning-model latency" not in verdict  # Beta's recorded time to first token is higher
+    assert "context window" not in verdict  # 1M vs 1M is no reason
     assert "Nothing recorded (price, speed, latency, context) favours Beta." in verdict
 
 

@@ -7,15 +7,19 @@ from benchmart.transforms.mart_leaderboard import preferred_price, preferred_run
 from .frames import CATEGORIES
 
 
-def overall_scores(cats, categories, min_weight=0.30):
-    return ranked(cats.lazy(), categories.lazy(), RankRules(min_weight_covered=min_weight)).collect().sort(
+def overall_scores(cats, categories, min_weight=0.30, **floors):
+    """`ranked` with the benchmark floors off unless given: these tests are about breadth and order."""
+    rules = RankRules(min_weight_covered=min_weight, **({"min_benchmarks": 1, "min_category_benchmarks": 1} | floors))
+    return ranked(cats.lazy(), categories.lazy(), rules).collect().sort(
         ["lane", "is_ranked", "overall_score", "model_id"], descending=[False, True, True, False], nulls_last=True
     )
 
 
 def _cats(rows):
-    return pl.DataFrame(rows, schema=["lane", "model_id", "category_id", "score"], orient="row").with_columns(
-        pl.lit(1, pl.Int64).alias("n_benchmarks"), pl.lit(1.0).alias("coverage")
+    """rows: (lane, model_id, category_id, score[, n_benchmarks])."""
+    rows = [r if len(r) == 5 else (*r, 1) for r in rows]
+    return pl.DataFrame(rows, schema=["lane", "model_id", "category_id", "score", "n_benchmarks"], orient="row").with_columns(
+        pl.lit(1.0).alias("coverage")
     )
 
 
@@ -45,6 +49,23 @@ def test_a_model_with_a_single_category_gets_a_row_but_no_rank():
         {"model_id": "pair", "is_ranked": True, "rank": 1, "categories_covered": 2},
         {"model_id": "solo", "is_ranked": False, "rank": None, "categories_covered": 1},
     ]
+
+
+def test_evidence_floors_leave_the_overall_unchanged_and_say_which_floor_a_model_misses():
+    cats = _cats([
+        ("provisional", "broad", "coding", 70.0, 5), ("provisional", "broad", "knowledge", 60.0, 3),     # 8 benchmarks, 2 counted
+        ("provisional", "thin", "coding", 99.0, 2), ("provisional", "thin", "knowledge", 99.0, 1),       # 3 benchmarks
+        ("provisional", "lopsided", "coding", 80.0, 8), ("provisional", "lopsided", "math", 80.0, 1),    # 9, one counted
+    ])
+    out = {r["model_id"]: r for r in overall_scores(cats, CATEGORIES, min_benchmarks=8, min_category_benchmarks=2).to_dicts()}
+    assert out["broad"]["is_ranked"] and out["broad"]["rank"] == 1 and out["broad"]["unranked_reason"] is None
+    assert out["thin"]["overall_score"] == 99.0 and out["thin"]["rank"] is None
+    assert out["thin"]["unranked_reason"] == "3 weighted benchmarks (8 needed); 1 category with enough benchmarks (2 needed)"
+    assert out["lopsided"]["unranked_reason"] == "1 category with enough benchmarks (2 needed)"
+    assert out["lopsided"]["benchmarks_covered"] == 9
+    declared = CATEGORIES.with_columns(pl.when(pl.col("category_id") == "math").then(1).alias("min_benchmarks"))
+    again = {r["model_id"]: r for r in overall_scores(cats, declared, min_benchmarks=8, min_category_benchmarks=2).to_dicts()}
+    assert again["lopsided"]["is_ranked"] and again["lopsided"]["rank"] == 1  # math declares one benchmark enough
 
 
 def test_too_little_weight_is_not_ranked_even_with_two_categories():

@@ -7,6 +7,7 @@ import pytest
 
 from benchmart.ingest.sources import sources_frame  # noqa: F401 - the frame shape comes from contracts.SOURCES
 from benchmart import contracts
+from benchmart.settings import RankRules
 from benchmart.transforms.fct_benchmark_observation import fct_benchmark_observation
 from benchmart.transforms.tables import build_tables
 
@@ -55,7 +56,8 @@ def _tables(freshness: pl.DataFrame) -> dict[str, pl.DataFrame]:
     facts = pl.DataFrame(schema={"source_id": pl.String, "model_name": pl.String, "model_id": pl.String,
                                  "context_window_tokens": pl.Int64, "max_output_tokens": pl.Int64, "is_reasoning": pl.Boolean,
                                  "open_weights": pl.Boolean, "release_date": pl.Date})
-    return build_tables(DAY, observations, prices, runtime, facts, MODELS, CATEGORIES, BENCH, sources, freshness)
+    rules = RankRules(min_benchmarks=1, min_category_benchmarks=1, min_shared_benchmarks=1)  # three tiny models
+    return build_tables(DAY, observations, prices, runtime, facts, MODELS, CATEGORIES, BENCH, sources, freshness, rules)
 
 
 def test_every_table_of_a_snapshot_from_literal_frames():
@@ -74,6 +76,9 @@ def test_every_table_of_a_snapshot_from_literal_frames():
     assert board[("provisional", "alpha")]["overall_score"] == pytest.approx(74.0)
     assert board[("provisional", "alpha")]["stale_sources"] == "s2" and board[("verified", "alpha")]["stale_sources"] is None
     assert board[("provisional", "alpha")]["rank"] == 1 and board[("provisional", "beta")]["rank"] == 2
+    alpha = board[("provisional", "alpha")]
+    assert alpha["overall_low"] <= alpha["overall_score"] <= alpha["overall_high"] and alpha["index_low"] <= alpha["index_high"]
+    assert alpha["rank_low"] == 1 and alpha["benchmarks_covered"] == 4 and alpha["unranked_reason"] is None
     assert board[("provisional", "gamma")]["is_ranked"] is False and board[("provisional", "gamma")]["rank"] is None
     assert board[("verified", "alpha")]["overall_score"] == pytest.approx((0.5 * 70 + 0.3 * 70) / 0.8)
     assert (board[("provisional", "alpha")]["input_usd_per_mtok"], board[("provisional", "alpha")]["blended_usd_per_mtok"]) == (1.0, 1.75)
@@ -81,7 +86,7 @@ def test_every_table_of_a_snapshot_from_literal_frames():
     h2h = tables["mart_head_to_head"].filter(pl.col("lane") == "provisional").row(0, named=True)
     assert (h2h["model_a_id"], h2h["model_b_id"], h2h["leader_model_id"]) == ("alpha", "beta", "alpha")
     assert h2h["shared_categories"] == 2 and h2h["swing_benchmark_id"] == "c1" and (h2h["swing_a"], h2h["swing_b"]) == (80.0, 55.0)
-    assert h2h["verdict"].startswith("Alpha ")
+    assert h2h["call"] == "too_close" and 0.5 < h2h["p_lead"] < 0.9 and h2h["verdict"].startswith("Too close to call: Alpha 74.0 vs Beta")
     cats = tables["mart_head_to_head_category"].filter(pl.col("lane") == "provisional")
     assert cats.select("category_id", "diff").rows() == [("coding", pytest.approx(15.0)), ("knowledge", pytest.approx(-20.0))]
 

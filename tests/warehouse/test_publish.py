@@ -45,7 +45,20 @@ def board(day: date, n: int, score: float) -> pl.DataFrame:
             "is_reasoning": [True, False] * (n // 2) + [None] * (n % 2),
             "variants": ["high"] + [None] * (n - 1),
             "stale_sources": [None] * (n - 1) + ["litellm"],
-        }
+            "benchmarks_covered": [9] * n,
+            "unranked_reason": [None] * n,
+            "overall_low": [score - i * 0.1 - 5 for i in range(n)],
+            "overall_high": [score - i * 0.1 + 5 for i in range(n)],
+            "rank_low": [max(1, i - 1) for i in range(1, n + 1)],
+            "rank_high": [i + 2 for i in range(1, n + 1)],
+            "rank_upper_bound": [1] * n,
+            "tie_group": [1] * n,
+            "index_score": [score - i * 0.2 for i in range(n)],
+            "index_low": [score - i * 0.2 - 3 for i in range(n)],
+            "index_high": [score - i * 0.2 + 3 for i in range(n)],
+            "index_rank": list(range(1, n + 1)),
+        },
+        schema_overrides={"unranked_reason": pl.String},
     )
 
 
@@ -152,6 +165,7 @@ def _h2h(day: date) -> pl.DataFrame:
         "snapshot_date": [day], "lane": ["provisional"], "model_a_id": ["a"], "model_b_id": ["b"], "overall_a": [60.0],
         "overall_b": [50.0], "overall_diff": [10.0], "leader_model_id": ["a"], "shared_categories": [2],
         "sharpest_category_id": ["coding"], "swing_benchmark_id": [None], "swing_a": [None], "swing_b": [None], "verdict": ["A leads."],
+        "shared_benchmarks": [4], "p_lead": [0.97], "call": ["clear_lead"],
     })
 
 
