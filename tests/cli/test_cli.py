@@ -115,3 +115,15 @@ def test_models_unmatched_lists_the_names_no_model_matched(wh):
     assert code == 2 and "--kind must be model or benchmark" in out
     code, out = invoke("models", "--warehouse", wh)
     assert code == 0 and "GPT-4.1 mini" in out  # the catalog listing is still the default
+
+
+def test_evaluate_prints_held_out_agreement_and_calibration(wh):
+    result = runner.invoke(app, ["evaluate", "--warehouse", wh])
+    code, out = result.exit_code, result.output
+    assert code == 0, out
+    assert "Leave-one-source-out, provisional lane" in out and "benchmart-scores" in out  # one scores source: nothing held out
+    cells = [[c.strip() for c in line.split("│")] for line in out.splitlines() if line.count("│") == 6]
+    calibration = {c[2]: c for c in cells if c[1] == "provisional"}
+    assert set(calibration) == {"clear_lead", "lead", "too_close", "not_comparable"}
+    lowest = float(calibration["clear_lead"][5].rstrip("%"))
+    assert lowest >= 95.0
