@@ -3,7 +3,7 @@
 import polars as pl
 
 from benchmart.contracts import LANES
-from benchmart.transforms.preference import best_first
+from benchmart.transforms.preference import best_first, primary_setting
 
 COLUMNS = ["model_id", "benchmark_id", "variant", "score", "raw_value", "source_id", "provenance", "observed_on", "citation",
            "release", "harness"]
@@ -12,11 +12,13 @@ COLUMNS = ["model_id", "benchmark_id", "variant", "score", "raw_value", "source_
 def fct_benchmark_score(
     fct_benchmark_observation: pl.LazyFrame, dim_source: pl.LazyFrame, variant_ranks: pl.DataFrame | None = None
 ) -> pl.LazyFrame:
-    """One row per (model, benchmark): the preferred observation across sources (transforms.preference).
+    """One row per (model, benchmark): the preferred observation across sources (transforms.preference), in
+    the model's primary setting where a source has it.
 
     `generated` rows are stored as observations but never chosen, so never ranked."""
     return (
         fct_benchmark_observation.filter(pl.col("provenance") != "generated")
+        .pipe(primary_setting, variant_ranks)
         .pipe(best_first, ["model_id", "benchmark_id"], dim_source, variant_ranks)
         .unique(["model_id", "benchmark_id"], keep="first", maintain_order=True)
         .select(COLUMNS)

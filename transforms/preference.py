@@ -2,8 +2,10 @@
 (fct_benchmark_observation) and across sources (fct_benchmark_score).
 
 Of one benchmark's releases only the newest that covers the model counts: older releases of it come after
-every other row (display-only). Then verified before unverified before generated, then the higher source priority, then the model's best
-declared variant (the unstated default after the declared ones, undeclared ones last), then the newest,
+every other row (display-only). Then verified before unverified before generated, then the model's primary setting
+(`_off_primary`: across sources, the effort/thinking setting that covers most of the model's benchmarks, so a
+model's figures keep to one setting where the sources allow), then the higher source priority, then the model's
+best declared variant (the unstated default after the declared ones, undeclared ones last), then the newest,
 then source id, the higher value and the source's own name, so the choice is deterministic.
 """
 
@@ -14,7 +16,7 @@ UNSTATED_VARIANT_RANK = 500  # after a model's declared variants, before undecla
 UNDECLARED_VARIANT_RANK = 1000
 NO_DECLARED_VARIANTS = pl.DataFrame(schema={"model_id": pl.String, "variant": pl.String, "variant_rank": pl.Int64})
 
-_ORDER = [("_older_release", False), ("_prov", False), ("priority", True), ("variant_rank", False), ("observed_on", True), ("source_id", False),
+_ORDER = [("_older_release", False), ("_prov", False), ("_off_primary", False), ("priority", True), ("variant_rank", False), ("observed_on", True), ("source_id", False),
           ("raw_value", True), ("source_model_name", False)]
 
 
@@ -42,6 +44,21 @@ def with_variant_rank(frame: pl.LazyFrame, ranks: pl.DataFrame | None) -> pl.Laz
     )
 
 
+def primary_setting(frame: pl.LazyFrame, ranks: pl.DataFrame | None) -> pl.LazyFrame:
+    """`frame` with `_off_primary`: True for rows not in the model's primary setting, the variant (the unstated
+    default counts as one) that covers the most of the model's benchmarks; ties: the best declared variant."""
+    cover = (
+        frame.group_by("model_id", "variant").agg(pl.col("benchmark_id").n_unique().alias("_cover"))
+        .pipe(with_variant_rank, ranks)
+        .sort(["model_id", "_cover", "variant_rank", "variant"], descending=[False, True, False, False], nulls_last=False)
+        .unique("model_id", keep="first", maintain_order=True)
+        .select("model_id", pl.col("variant").alias("_primary"))
+    )
+    return frame.join(cover, on="model_id", how="left").with_columns(
+        (~pl.col("variant").eq_missing(pl.col("_primary"))).alias("_off_primary")
+    ).drop("_primary")
+
+
 def older_release(within: list[str]) -> pl.Expr:
     """True for a row whose release is older than the newest release the group has (rows without one: False)."""
     newest = pl.col("release").max().over([k for k in within if k != "source_id"])
@@ -57,6 +74,8 @@ def best_first(frame: pl.LazyFrame, within: list[str], sources: pl.LazyFrame, ra
         .pipe(with_variant_rank, ranks)
         .with_columns(pl.col("provenance").replace_strict(PROVENANCE_ORDER, return_dtype=pl.Int8).alias("_prov"))
     )
+    if "_off_primary" not in ranked.collect_schema().names():
+        ranked = ranked.with_columns(pl.lit(False).alias("_off_primary"))
     return ranked.sort(
         [*within, *(c for c, _ in _ORDER)], descending=[*([False] * len(within)), *(d for _, d in _ORDER)], nulls_last=True
     )

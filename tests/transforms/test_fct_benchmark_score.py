@@ -35,3 +35,15 @@ def test_undeclared_variants_rank_after_the_unstated_default():
     obs = observations(("m1", "b", 90), ("m1", "b", 50)).with_columns(pl.Series("variant", ["weird", None]))
     picked = benchmark_scores(obs, PRIORITY, variant_ranks(models))
     assert picked.select("variant", "raw_value").rows() == [(None, 50.0)]
+
+
+def test_a_models_figures_keep_to_the_setting_that_covers_most_benchmarks():
+    models = pl.DataFrame({"model_id": ["m1"], "variants": [["high", "medium"]]},
+                          schema={"model_id": pl.String, "variants": pl.List(pl.String)})
+    obs = observations(
+        ("m1", "b1", 70, "unverified", "s1"), ("m1", "b2", 60, "unverified", "s1"), ("m1", "b3", 50, "unverified", "s1"),
+        ("m1", "b3", 40, "unverified", "s2"),   # another setting from the higher-priority source
+        ("m1", "b4", 30, "unverified", "s2"),   # only in that setting: used, and the mix is listed
+    ).with_columns(pl.Series("variant", ["high", "high", "high", "medium", "medium"]))
+    picked = benchmark_scores(obs, PRIORITY, variant_ranks(models)).select("benchmark_id", "variant", "raw_value")
+    assert picked.rows() == [("b1", "high", 70.0), ("b2", "high", 60.0), ("b3", "high", 50.0), ("b4", "medium", 30.0)]
