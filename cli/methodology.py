@@ -16,7 +16,7 @@ def evaluate(
     min_models: Annotated[int, typer.Option("--min-models", min=3, help="Held-out sources need this many models.")] = 10,
 ) -> None:
     """Leave-one-source-out agreement of the overall and the index, and verdict calibration, for a snapshot."""
-    from benchmart.transforms.evaluation import calibration, leave_one_source_out
+    from benchmart.transforms.evaluation import calibration, held_out_calls, leave_one_source_out
     from benchmart.warehouse import read
 
     try:
@@ -44,6 +44,13 @@ def evaluate(
         table.add_column(col, justify="left" if col in ("Lane", "Call") else "right")
     for r in calibration(pairs).to_dicts():
         table.add_row(r["lane"], r["call"] or "", str(r["pairs"]), _pct(r["mean_p_lead"]), _pct(r["min_p_lead"]))
+    console.print(table)
+    table = Table(title="Out of sample: calls made without a source, checked on its benchmarks (model ahead also ahead there)")
+    for col in ("Lane", "Call", "Pairs", "Agree"):
+        table.add_column(col, justify="left" if col in ("Lane", "Call") else "right")
+    for lane in ("provisional", "verified"):
+        for r in held_out_calls(observations, *dims, lane=lane, min_models=min_models).to_dicts():
+            table.add_row(lane, r["call"], str(r["pairs"]), _pct(r["held_out_agrees"]))
     console.print(table)
 
 

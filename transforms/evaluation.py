@@ -5,16 +5,20 @@ sources (by the overall score and by the index, each rebuilt without the source)
 own ranking (each model's mean normalized score on the source's weighted benchmarks) by Spearman's rho. The
 measure that agrees better with held-out evidence is the better default for `rank` (docs/methodology.md).
 
-Calibration: per verdict class, how often the model ahead stays ahead across the bootstrap resamples.
+Calibration: per verdict class, how often the model ahead stays ahead across the bootstrap resamples (in
+sample), and how often it is also ahead on a held-out source's benchmarks (out of sample: the call is made
+from every other source, then checked on the benchmarks both models have in the held-out one).
 """
 
 import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms import ability
-from benchmart.transforms.fct_benchmark_score import fct_benchmark_score, lane_scores
+from benchmart.transforms.fct_benchmark_score import fct_benchmark_score, lane_benchmark_scores, lane_scores
 from benchmart.transforms.mart_category_score import mart_category_score
+from benchmart.transforms.mart_head_to_head import call
 from benchmart.transforms.mart_leaderboard import ranked
+from benchmart.transforms.uncertainty import lead_probability, resample
 
 LOSO = {"source_id": pl.String, "models": pl.Int64, "rho_overall": pl.Float64, "rho_index": pl.Float64}
 
@@ -72,3 +76,52 @@ def calibration(mart_head_to_head: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.len().alias("pairs"), pl.col("p_lead").mean().alias("mean_p_lead"), pl.col("p_lead").min().alias("min_p_lead"))
         .sort("lane", "call")
     )
+
+
+HELD_OUT_CALLS = {"call": pl.String, "pairs": pl.Int64, "held_out_agrees": pl.Float64}
+
+
+def held_out_calls(
+    observations: pl.DataFrame, dim_source: pl.DataFrame, dim_benchmark: pl.DataFrame, dim_category: pl.DataFrame,
+    lane: str = "provisional", min_models: int = 10, rules: RankRules = DEFAULT_RULES,
+) -> pl.DataFrame:
+    """Per call class (made without the held-out source): pairs, and the share in which the model ahead is also
+    ahead on the mean of the held-out source's benchmarks both models have. Pooled over every scoring source with
+    >= `min_models` models."""
+    weighted = dim_benchmark.filter(pl.col("is_weighted")).select("benchmark_id")
+    usable = observations.filter(pl.col("provenance") != "generated")
+    if lane == "verified":
+        usable = usable.filter(pl.col("provenance") == "verified")
+    own = usable.join(weighted, on="benchmark_id")
+    covered = own.group_by("source_id").agg(pl.col("model_id").n_unique().alias("n")).filter(pl.col("n") >= min_models)
+    checked = []
+    for source in sorted(covered["source_id"].to_list()):
+        held = own.filter(pl.col("source_id") == source).group_by("model_id", "benchmark_id").agg(pl.col("score").mean())
+        rest = fct_benchmark_score(observations.filter(pl.col("source_id") != source).lazy(), dim_source.lazy()).collect()
+        bench = lane_benchmark_scores(rest.lazy(), dim_benchmark.lazy()).filter(pl.col("lane") == lane).collect()
+        board = standings(rest, dim_benchmark, dim_category, lane, rules).select("model_id", "overall_score")
+        h = held.rename({"model_id": "model_a_id", "score": "held_a"}).join(
+            held.rename({"model_id": "model_b_id", "score": "held_b"}), on="benchmark_id").filter(pl.col("model_a_id") < pl.col("model_b_id"))
+        pairs = h.group_by("model_a_id", "model_b_id").agg((pl.col("held_a") - pl.col("held_b")).mean().alias("held_diff"))
+        pairs = pairs.join(board.rename({"model_id": "model_a_id", "overall_score": "overall_a"}), on="model_a_id").join(
+            board.rename({"model_id": "model_b_id", "overall_score": "overall_b"}), on="model_b_id").with_columns(pl.lit(lane).alias("lane"))
+        if pairs.is_empty():
+            continue
+        a = bench.select("model_id", "benchmark_id").rename({"model_id": "model_a_id"})
+        b = bench.select("model_id", "benchmark_id").rename({"model_id": "model_b_id"})
+        shared = pairs.select("model_a_id", "model_b_id").join(a, on="model_a_id").join(b, on=["model_b_id", "benchmark_id"]).group_by(
+            "model_a_id", "model_b_id").agg(pl.len().cast(pl.Int64).alias("shared_benchmarks"))
+        p = lead_probability(pairs.select("lane", "model_a_id", "model_b_id"), resample(bench, dim_category, rules))
+        a_ahead = pl.col("overall_a") >= pl.col("overall_b")
+        checked.append(
+            pairs.join(shared, on=["model_a_id", "model_b_id"], how="left").join(p, on=["lane", "model_a_id", "model_b_id"])
+            .with_columns(pl.col("shared_benchmarks").fill_null(0),
+                          pl.when(a_ahead).then(pl.col("p_a_ahead")).otherwise(1 - pl.col("p_a_ahead")).alias("p_lead"))
+            .with_columns(call(rules).alias("call"),
+                          (pl.when(a_ahead).then(pl.col("held_diff")).otherwise(-pl.col("held_diff")) > 0).alias("agrees"))
+            .select("call", "agrees")
+        )
+    if not checked:
+        return pl.DataFrame(schema=HELD_OUT_CALLS)
+    return pl.concat(checked).group_by("call").agg(
+        pl.len().cast(pl.Int64).alias("pairs"), pl.col("agrees").mean().alias("held_out_agrees")).sort("call")

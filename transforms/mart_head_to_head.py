@@ -89,11 +89,7 @@ def mart_head_to_head(
             pl.when((pl.col("shared_benchmarks") == 0) | level).then(None)
             .when(pl.col("_a_ahead")).then(pl.col("model_a_id")).otherwise(pl.col("model_b_id"))
             .alias("leader_model_id"),
-            pl.when(pl.col("shared_benchmarks") < rules.min_shared_benchmarks).then(pl.lit("not_comparable"))
-            .when(pl.col("p_lead") >= rules.clear_lead_probability).then(pl.lit("clear_lead"))
-            .when(pl.col("p_lead") >= rules.lead_probability).then(pl.lit("lead"))
-            .otherwise(pl.lit("too_close"))
-            .alias("call"),
+            call(rules).alias("call"),
         )
     )
     return joined.with_columns(_verdict(rules).alias("verdict")).select(
@@ -112,6 +108,16 @@ def mart_head_to_head(
         "p_lead",
         "call",
     ).sort(pair_keys)
+
+
+def call(rules: RankRules = DEFAULT_RULES) -> pl.Expr:
+    """The calibrated call from `shared_benchmarks` and `p_lead` (the share of resamples the model ahead stays ahead)."""
+    return (
+        pl.when(pl.col("shared_benchmarks") < rules.min_shared_benchmarks).then(pl.lit("not_comparable"))
+        .when(pl.col("p_lead") >= rules.clear_lead_probability).then(pl.lit("clear_lead"))
+        .when(pl.col("p_lead") >= rules.lead_probability).then(pl.lit("lead"))
+        .otherwise(pl.lit("too_close"))
+    )
 
 
 def _lead(a: str, b: str) -> pl.Expr:

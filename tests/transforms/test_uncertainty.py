@@ -6,7 +6,7 @@ import pytest
 
 from benchmart.settings import RankRules
 from benchmart.transforms import ability
-from benchmart.transforms.evaluation import leave_one_source_out
+from benchmart.transforms.evaluation import held_out_calls, leave_one_source_out
 from benchmart.transforms.uncertainty import lead_probability, model_uncertainty, resample
 
 from .frames import CATEGORIES, benchmarks
@@ -111,3 +111,5 @@ def test_leave_one_source_out_compares_each_source_with_the_rest():
     loso = leave_one_source_out(observations, sources, BENCH, CATEGORIES, min_models=10, rules=RULES)
     assert loso["source_id"].to_list() == ["held", "rest"] and loso["models"].to_list() == [12, 12]
     assert loso["rho_overall"].to_list() == pytest.approx([1.0, 1.0]) and loso["rho_index"].to_list() == pytest.approx([1.0, 1.0])
+    calls = {r["call"]: r for r in held_out_calls(observations, sources, BENCH, CATEGORIES, min_models=10, rules=RULES).to_dicts()}
+    assert calls["clear_lead"]["pairs"] > 0 and calls["clear_lead"]["held_out_agrees"] == 1.0  # noiseless: every call holds
