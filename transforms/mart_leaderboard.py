@@ -87,7 +87,9 @@ def ranked(mart_category_score: pl.LazyFrame, dim_category: pl.LazyFrame, rules:
     )
     misses = [
         pl.when(pl.col("benchmarks_covered") < rules.min_benchmarks).then(
-            pl.format("{} weighted benchmarks ({} needed)", pl.col("benchmarks_covered"), pl.lit(rules.min_benchmarks))),
+            pl.format("{} weighted {} ({} needed)", pl.col("benchmarks_covered"),
+                      pl.when(pl.col("benchmarks_covered") == 1).then(pl.lit("benchmark")).otherwise(pl.lit("benchmarks")),
+                      pl.lit(rules.min_benchmarks))),
         pl.when(pl.col("_counted") < rules.min_categories).then(
             pl.format("{} {} with enough benchmarks ({} needed)", pl.col("_counted"),
                       pl.when(pl.col("_counted") == 1).then(pl.lit("category")).otherwise(pl.lit("categories")),

@@ -30,3 +30,15 @@ def test_every_published_table_with_a_suite_is_named_for_it():
     suites = {p.stem for p in SUITES_DIR.glob("*.json")}
     assert suites <= set(SNAPSHOT_TABLES), suites - set(SNAPSHOT_TABLES)
     assert (PROJECT_ROOT / "expectations" / "suites") == SUITES_DIR
+
+
+def test_an_inverted_interval_or_an_unknown_call_stops_the_run():
+    board = pl.DataFrame({"lane": ["provisional"] * 2, "model_id": ["a", "b"], "overall_score": [60.0, 50.0], "rank": [1, 2],
+                          "weight_covered": [0.5, 0.5], "overall_low": [55.0, 52.0], "overall_high": [65.0, 48.0],
+                          "rank_low": [1, 2], "rank_high": [1, 2], "index_score": [61.0, 49.0]})
+    out = validate(board, "mart_leaderboard", {"min_rows": 0})
+    assert not out.ok and any("overall_interval_inverted" in f for f in out.failures)
+    pairs = pl.DataFrame({"lane": ["provisional"], "model_a_id": ["a"], "model_b_id": ["b"], "verdict": ["A leads B."],
+                          "call": ["leads by a mile"], "p_lead": [0.97]})
+    out = validate(pairs, "mart_head_to_head", {"min_rows": 0})
+    assert not out.ok and any("call_unknown" in f for f in out.failures)
