@@ -168,7 +168,8 @@ def _print_comparison(c) -> None:
         console.print(f"The model ahead overall stays ahead in {p['p_lead']:.0%} of resamples; call: {p['call'].replace('_', ' ')}.")
     console.print(f"[bold]Verdict:[/] {escape(p['verdict'])}")
     if not c.from_mart:
-        console.print("(computed on demand: the pair is not in mart_head_to_head because a model lacks the breadth to be compared)")
+        console.print("(computed on demand: the pair is not in mart_head_to_head, which holds the pairs among the first "
+                      "BENCHMART_H2H_TOP_K comparable models of each lane)")
 
 
 def yes(value) -> str:

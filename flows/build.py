@@ -56,6 +56,7 @@ def validate_and_build(
     rules: RankRules,
     max_drop: float,
     freshness: pl.DataFrame,
+    h2h_top_k: int | None = None,
 ) -> Built:
     """Validate inputs (bad rows to quarantine), build every table, validate the marts (a failure stops the run)."""
     benchmarks, categories = catalog.benchmarks_frame(), catalog.categories_frame()
@@ -69,7 +70,7 @@ def validate_and_build(
     price_check = validate(inputs.prices, "fct_model_price", floor("fct_model_price"))
     runtime_check = validate(inputs.runtime, "fct_model_runtime")
     tables = build_tables(snapshot_date, obs_check.valid, price_check.valid, runtime_check.valid, inputs.facts, models,
-                          categories, benchmarks, sources, freshness, rules, catalog.vendors_frame())
+                          categories, benchmarks, sources, freshness, rules, catalog.vendors_frame(), h2h_top_k)
     mart_checks = [
         validate(tables["mart_category_score"], "mart_category_score",
                  floor("mart_category_score") | {"categories": categories["category_id"].to_list()}),

@@ -46,7 +46,7 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
             freshness = pl.DataFrame([(s["source_id"], s["status"], carries[s["source_id"]]) for s in result.sources],
                                      schema=contracts.FRESHNESS, orient="row")
             built = call(tasks.validate_and_transform, inputs, catalog, sources_frame(sources), day, previous_counts(engine, day),
-                         settings.rank_rules, settings.max_row_drop, freshness)
+                         settings.rank_rules, settings.max_row_drop, freshness, settings.h2h_top_k)
             result.quarantine, result.checks, result.failures = built.quarantine, built.checks, built.failures
         if built.failures:
             raise ValidationFailed(f"snapshot {day} not published: {len(built.failures)} batch expectation(s) failed: "

@@ -13,7 +13,7 @@ figures beside it support it. Built with Polars expressions, not a Python loop, 
 import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
-from benchmart.transforms.pairs import largest_gap, shared_benchmarks
+from benchmart.transforms.pairs import pair_figures
 from benchmart.transforms.text import fixed, tokens, usd
 
 CALLS = ("clear_lead", "lead", "too_close", "not_comparable")
@@ -29,10 +29,14 @@ def mart_head_to_head(
     dim_benchmark: pl.LazyFrame,
     lead: pl.LazyFrame | None = None,
     rules: RankRules = DEFAULT_RULES,
+    figures: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """`pairs`: (lane, model_a_id, model_b_id); `bench_scores`: fct_benchmark_score per lane (lane_benchmark_scores);
     `lead`: (lane, model_a_id, model_b_id, p_a_ahead), the share of resamples in which a's overall is above b's
-    (transforms.uncertainty.lead_probability; None: unknown, so no leader is called)."""
+    (transforms.uncertainty.lead_probability; None: unknown, so no leader is called); `figures`: the pairs'
+    shared benchmarks and swing (transforms.pairs.pair_figures; None: computed here)."""
+    if figures is None:
+        figures = pair_figures(*pl.collect_all([pairs, bench_scores]))[0].lazy()
     pair_keys = ["lane", "model_a_id", "model_b_id"]
     if lead is None:
         lead = pairs.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead"))
@@ -51,8 +55,9 @@ def mart_head_to_head(
     cat_names = dim_category.select("category_id", pl.col("display_name").alias("_cat_name"))
     per_cat = mart_head_to_head_category.join(cat_names, on="category_id", how="left")
     sharpest = (
-        per_cat.with_columns(pl.col("diff").abs().alias("_gap"), pl.col("category_id").alias("benchmark_id"))
-        .pipe(largest_gap, pair_keys)
+        per_cat.with_columns(pl.col("diff").abs().alias("_gap"))
+        .sort([*pair_keys, "_gap", "category_id"], descending=[False, False, False, True, False])
+        .unique(pair_keys, keep="first", maintain_order=True)
         .select(*pair_keys, pl.col("category_id").alias("sharpest_category_id"), "_cat_name", pl.col("score_a").alias("_cat_a"),
                 pl.col("score_b").alias("_cat_b"))
     )
@@ -60,13 +65,8 @@ def mart_head_to_head(
         pl.len().cast(pl.Int64).alias("shared_categories"),
         pl.col("_cat_name").filter(~pl.col("same_benchmarks")).sort().str.join(", ").alias("_uneven"),
     )
-    common = shared_benchmarks(pairs, bench_scores)
-    n_common = common.group_by(pair_keys).agg(pl.len().cast(pl.Int64).alias("shared_benchmarks"))
-    swing = (
-        largest_gap(common, pair_keys)
-        .join(dim_benchmark.select("benchmark_id", pl.col("display_name").alias("_bench_name")), on="benchmark_id", how="left")
-        .select(*pair_keys, pl.col("benchmark_id").alias("swing_benchmark_id"), "_bench_name", pl.col("bench_a").alias("swing_a"), pl.col("bench_b").alias("swing_b"))
-    )
+    swing = figures.join(dim_benchmark.select(pl.col("benchmark_id").alias("swing_benchmark_id"), pl.col("display_name").alias("_bench_name")),
+                         on="swing_benchmark_id", how="left")
     a_ahead = pl.col("overall_score_a").round(1) >= pl.col("overall_score_b").round(1)
     level = pl.col("overall_score_a").round(1) == pl.col("overall_score_b").round(1)
     p_lead = pl.when(a_ahead).then(pl.col("p_a_ahead")).otherwise(1 - pl.col("p_a_ahead"))
@@ -74,7 +74,6 @@ def mart_head_to_head(
         pairs.join(side_a, on=["lane", "model_a_id"], how="left")
         .join(side_b, on=["lane", "model_b_id"], how="left")
         .join(summary, on=pair_keys, how="left")
-        .join(n_common, on=pair_keys, how="left")
         .join(sharpest, on=pair_keys, how="left")
         .join(swing, on=pair_keys, how="left")
         .join(lead.select(*pair_keys, "p_a_ahead"), on=pair_keys, how="left")

@@ -1,21 +1,42 @@
-"""Helpers of the two head-to-head tables: which pairs, the benchmarks both models have, the largest gap."""
+"""The pairs of the head-to-head tables and their figures, computed on dense matrices in blocks, not by joining rows.
 
+Per lane: a model x benchmark matrix of normalized scores (NaN where missing) and a model x category matrix of
+category scores. For a block of pairs the figures are array operations on the two models' rows: which
+benchmarks both have, the biggest swing among them, per shared category the benchmark with the largest gap and
+whether both averages rest on the same benchmarks. Ties go to the smaller id, as a sort would. Memory is one
+block (pairs x benchmarks) at a time, whatever the number of pairs.
+"""
+
+import numpy as np
 import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
 
+BLOCK_CELLS = 4_000_000  # pairs x benchmarks held at once
+PAIR_FIGURES = {"lane": pl.String, "model_a_id": pl.String, "model_b_id": pl.String, "shared_benchmarks": pl.Int64,
+                "swing_benchmark_id": pl.String, "swing_a": pl.Float64, "swing_b": pl.Float64}
+CATEGORY_FIGURES = {"lane": pl.String, "model_a_id": pl.String, "model_b_id": pl.String, "category_id": pl.String,
+                    "score_a": pl.Float64, "score_b": pl.Float64, "diff": pl.Float64, "top_benchmark_id": pl.String,
+                    "same_benchmarks": pl.Boolean}
 
-def comparable_pairs(mart_leaderboard: pl.LazyFrame, rules: RankRules = DEFAULT_RULES) -> pl.LazyFrame:
-    """Every unordered pair of comparable models per lane, model_a_id < model_b_id: models with the breadth a
-    comparison needs (rules.min_categories categories, rules.min_weight_covered of the weight), ranked or below
-    the benchmark floors (their verdicts say when the shared evidence is too thin to call a leader)."""
-    ranked = mart_leaderboard.filter(
+
+def comparable_pairs(mart_leaderboard: pl.LazyFrame, rules: RankRules = DEFAULT_RULES, top_k: int | None = None) -> pl.LazyFrame:
+    """Every unordered pair (model_a_id < model_b_id) per lane among the comparable models: those with the breadth
+    a comparison needs (rules.min_categories categories, rules.min_weight_covered of the weight), ranked or below
+    the benchmark floors (their verdicts say when the shared evidence is too thin to call a leader). `top_k`: only
+    the first k of them per lane (ranked first, by rank, then by overall score); any other pair is computed on
+    demand."""
+    models = mart_leaderboard.filter(
         (pl.col("categories_covered") >= rules.min_categories) & (pl.col("weight_covered") >= rules.min_weight_covered - 1e-9)
-    ).select("lane", "model_id")
+    )
+    if top_k is not None:
+        models = models.sort(["lane", "is_ranked", "rank", "overall_score", "model_id"], descending=[False, True, False, True, False],
+                             nulls_last=True).group_by("lane", maintain_order=True).head(top_k)
+    models = models.select("lane", "model_id")
     return (
-        ranked.rename({"model_id": "model_a_id"})
+        models.rename({"model_id": "model_a_id"})
         .join_where(
-            ranked.rename({"lane": "lane_b", "model_id": "model_b_id"}),
+            models.rename({"lane": "lane_b", "model_id": "model_b_id"}),
             pl.col("lane") == pl.col("lane_b"),
             pl.col("model_a_id") < pl.col("model_b_id"),
         )
@@ -24,19 +45,93 @@ def comparable_pairs(mart_leaderboard: pl.LazyFrame, rules: RankRules = DEFAULT_
     )
 
 
-def shared_benchmarks(pairs: pl.LazyFrame, bench_scores: pl.LazyFrame) -> pl.LazyFrame:
-    """(pair, benchmark, category, bench_a, bench_b, _gap) over the weighted benchmarks both models have."""
-    a = bench_scores.rename({"model_id": "model_a_id", "score": "bench_a"})
-    b = bench_scores.rename({"model_id": "model_b_id", "score": "bench_b"}).drop("category_id")
-    return (
-        pairs.join(a, on=["lane", "model_a_id"])
-        .join(b, on=["lane", "model_b_id", "benchmark_id"])
-        .with_columns((pl.col("bench_a") - pl.col("bench_b")).abs().alias("_gap"))
-    )
+def pair_figures(pairs: pl.DataFrame, bench_scores: pl.DataFrame,
+                 category_scores: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(per pair, per pair and shared category) figures. `pairs`: lane, model_a_id, model_b_id; `bench_scores`:
+    lane, model_id, benchmark_id, category_id, score (weighted benchmarks); `category_scores`: mart_category_score
+    (None: no per-category figures)."""
+    if category_scores is None:
+        category_scores = pl.DataFrame(schema={"lane": pl.String, "model_id": pl.String, "category_id": pl.String,
+                                               "score": pl.Float64, "n_benchmarks": pl.Int64})
+    per_pair, per_category = [], []
+    for (lane,), part in pairs.group_by("lane", maintain_order=True):
+        p, c = _lane_figures(lane, part, bench_scores.filter(pl.col("lane") == lane), category_scores.filter(pl.col("lane") == lane))
+        per_pair.append(p)
+        per_category.append(c)
+    if not per_pair:
+        return pl.DataFrame(schema=PAIR_FIGURES), pl.DataFrame(schema=CATEGORY_FIGURES)
+    return pl.concat(per_pair), pl.concat(per_category).sort("lane", "model_a_id", "model_b_id", "category_id")
 
 
-def largest_gap(frame: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
-    """Per `keys`, the row with the largest `_gap` (ties: the smaller benchmark_id)."""
-    return frame.sort([*keys, "_gap", "benchmark_id"], descending=[*([False] * len(keys)), True, False]).unique(
-        keys, keep="first", maintain_order=True
-    )
+def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    models = pl.concat([pairs["model_a_id"], pairs["model_b_id"], bench["model_id"], cats["model_id"]]).unique().sort()
+    row = {m: i for i, m in enumerate(models)}
+    benches = bench.select("benchmark_id", "category_id").unique().sort("category_id", "benchmark_id")
+    categories = pl.concat([benches["category_id"], cats["category_id"]]).unique().sort()
+    col = {b: i for i, b in enumerate(benches["benchmark_id"])}
+    cat_index = {c: i for i, c in enumerate(categories)}
+    n_m, n_b, n_c = len(models), benches.height, len(categories)
+
+    scores = np.full((n_m, n_b), np.nan)
+    scores[[row[m] for m in bench["model_id"]], [col[b] for b in bench["benchmark_id"]]] = bench["score"].to_numpy()
+    cat_score = np.full((n_m, n_c), np.nan)
+    cat_n = np.zeros((n_m, n_c))
+    cat_rows, cat_cols = [row[m] for m in cats["model_id"]], [cat_index[c] for c in cats["category_id"]]
+    cat_score[cat_rows, cat_cols] = cats["score"].to_numpy()
+    cat_n[cat_rows, cat_cols] = cats["n_benchmarks"].to_numpy()
+    bench_cat = np.array([cat_index[c] for c in benches["category_id"]], dtype=np.int64)
+    bounds = np.searchsorted(bench_cat, np.arange(n_c + 1))  # benchmarks are grouped by category
+    by_id = np.argsort(benches["benchmark_id"].to_numpy(), kind="stable")  # global id order for the swing's ties
+    bench_ids, cat_ids = benches["benchmark_id"].to_numpy(), categories.to_numpy()
+
+    ia = np.array([row[m] for m in pairs["model_a_id"]], dtype=np.int64)
+    ib = np.array([row[m] for m in pairs["model_b_id"]], dtype=np.int64)
+    n_p = len(ia)
+    shared_n = np.zeros(n_p, dtype=np.int64)
+    swing = np.full(n_p, -1, dtype=np.int64)
+    top = np.full((n_p, n_c), -1, dtype=np.int64)
+    common = np.zeros((n_p, n_c), dtype=np.int64)
+    block = max(1, BLOCK_CELLS // max(1, n_b))
+    for first in range(0, n_p, block):
+        sel = slice(first, first + block)
+        sa, sb = scores[ia[sel]], scores[ib[sel]]
+        both = ~np.isnan(sa) & ~np.isnan(sb)
+        gap = np.where(both, np.abs(sa - sb), -1.0)
+        shared_n[sel] = both.sum(axis=1)
+        ordered = gap[:, by_id]
+        best = by_id[ordered.argmax(axis=1)] if n_b else np.zeros(0, dtype=np.int64)
+        swing[sel] = np.where(shared_n[sel] > 0, best, -1) if n_b else -1
+        for c in range(n_c):
+            lo, hi = bounds[c], bounds[c + 1]
+            if lo == hi:
+                continue
+            in_c = both[:, lo:hi].sum(axis=1)
+            common[sel, c] = in_c
+            top[sel, c] = np.where(in_c > 0, lo + gap[:, lo:hi].argmax(axis=1), -1)
+
+    has_swing = swing >= 0
+    pick = np.where(has_swing, swing, 0)
+    per_pair = pl.DataFrame({
+        "lane": [lane] * n_p, "model_a_id": pairs["model_a_id"], "model_b_id": pairs["model_b_id"], "shared_benchmarks": shared_n,
+        "swing_benchmark_id": _ids(bench_ids, swing),
+        "swing_a": np.where(has_swing, scores[ia, pick] if n_b else np.nan, np.nan),
+        "swing_b": np.where(has_swing, scores[ib, pick] if n_b else np.nan, np.nan),
+    }, schema=PAIR_FIGURES).with_columns(pl.col("swing_a").fill_nan(None), pl.col("swing_b").fill_nan(None))
+
+    ca, cb = cat_score[ia], cat_score[ib]
+    p_idx, c_idx = np.nonzero(~np.isnan(ca) & ~np.isnan(cb))
+    top_at = top[p_idx, c_idx]
+    per_category = pl.DataFrame({
+        "lane": [lane] * len(p_idx), "model_a_id": pairs["model_a_id"].gather(p_idx), "model_b_id": pairs["model_b_id"].gather(p_idx),
+        "category_id": _ids(cat_ids, c_idx), "score_a": ca[p_idx, c_idx], "score_b": cb[p_idx, c_idx],
+        "top_benchmark_id": _ids(bench_ids, top_at),
+        "same_benchmarks": (common[p_idx, c_idx] == cat_n[ia[p_idx], c_idx]) & (cat_n[ia[p_idx], c_idx] == cat_n[ib[p_idx], c_idx]),
+    }).with_columns((pl.col("score_a") - pl.col("score_b")).round(6).alias("diff")).select(*CATEGORY_FIGURES)
+    return per_pair, per_category.cast(CATEGORY_FIGURES)
+
+
+def _ids(ids: np.ndarray, at: np.ndarray) -> pl.Series:
+    """ids[at] as strings, null where `at` is negative (nothing there)."""
+    if len(ids) == 0:
+        return pl.Series([None] * len(at), dtype=pl.String)
+    return pl.Series(ids.astype(str), dtype=pl.String).gather(np.maximum(at, 0)).scatter(np.flatnonzero(at < 0), None)

@@ -21,9 +21,8 @@ from benchmart.transforms.fct_model_price import fct_model_price
 from benchmart.transforms.fct_model_runtime import fct_model_runtime
 from benchmart.transforms.mart_category_score import mart_category_score
 from benchmart.transforms.mart_head_to_head import mart_head_to_head
-from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
 from benchmart.transforms.mart_leaderboard import mart_leaderboard, ranked
-from benchmart.transforms.pairs import comparable_pairs
+from benchmart.transforms.pairs import comparable_pairs, pair_figures
 from benchmart.transforms.preference import variant_ranks
 from benchmart.transforms.uncertainty import lead_probability, model_uncertainty, resample
 
@@ -42,13 +41,16 @@ def build_tables(
     freshness: pl.DataFrame,
     rules: RankRules = DEFAULT_RULES,
     vendors: pl.DataFrame | None = None,
+    h2h_top_k: int | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Every published table keyed by name; snapshot tables carry `snapshot_date` first, dimensions do not.
 
     `observations`: fct_benchmark_observation rows that passed validation; `prices`, `runtime`, `model_facts`:
     resolved source rows; `catalog_models`, `categories`, `benchmarks`: the curated catalog; `sources`: the
     sources file as a frame; `freshness`: (source_id, status) of this run's sources; `vendors`: id, providers
-    (the vendors' own API providers, for list prices)."""
+    (the vendors' own API providers, for list prices); `h2h_top_k`: head-to-head pairs among the first k
+    comparable models per lane only (None: all; mart_head_to_head_category is the per-category figures of
+    the same pairs)."""
     vendors = vendors if vendors is not None else pl.DataFrame(schema={"id": pl.String, "providers": pl.List(pl.String)})
     ranks = variant_ranks(catalog_models)
     cats, benches, srcs = _wave(dim_category(categories.lazy()), dim_benchmark(benchmarks.lazy()), dim_source(sources.lazy()))
@@ -64,10 +66,10 @@ def build_tables(
     spread = model_uncertainty(standing.collect(), resamples, rules)
     board = _wave(mart_leaderboard(category_scores, cats, scores, benches, prices_t, runtime_t, models, srcs, freshness.lazy(), rules,
                                    vendors.lazy(), spread.lazy()))[0]
-    pairs = _wave(comparable_pairs(board, rules))[0]
-    lead = lead_probability(pairs.collect(), resamples)
-    pair_cats = _wave(mart_head_to_head_category(pairs, category_scores, bench_scores))[0]
-    pair_table = mart_head_to_head(pairs, board, pair_cats, bench_scores, models, cats, benches, lead.lazy(), rules)
+    pairs = comparable_pairs(board, rules, h2h_top_k).collect()
+    lead = lead_probability(pairs, resamples)
+    figures, pair_cats = (f.lazy() for f in pair_figures(pairs, bench_scores.collect(), category_scores.collect()))
+    pair_table = mart_head_to_head(pairs.lazy(), board, pair_cats, bench_scores, models, cats, benches, lead.lazy(), rules, figures)
     snapshot = {
         "fct_benchmark_observation": observations.lazy(),
         "fct_benchmark_score": scores,
