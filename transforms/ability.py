@@ -33,14 +33,21 @@ class Fit:
         """Predicted overall (0..100) for abilities of any shape."""
         total = np.zeros_like(theta, dtype=float)
         for a, d, w in zip(self.slope, self.difficulty, self.bench_weight):
-            total += w * _sigmoid(a * (theta - d))
+            total += w * sigmoid(a * (theta - d))
         return 100.0 * total
+
+    def index_of(self, theta: np.ndarray, step: float = 1e-3) -> np.ndarray:
+        """index() for a large array of abilities, read off the curve on a grid of `step` (the curve is smooth and
+        increasing; the error is far below the published rounding)."""
+        lo, hi = min(theta.min(), self.theta.min()) - 1, max(theta.max(), self.theta.max()) + 1
+        grid = np.arange(lo, hi + step, step)
+        return np.interp(theta, grid, self.index(grid))
 
     def benchmarks(self) -> pl.DataFrame:
         return pl.DataFrame({"benchmark_id": self.benchmark_ids, "difficulty": self.difficulty, "slope": self.slope})
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
 
 
@@ -67,7 +74,7 @@ def fit(cells: pl.DataFrame, weights: pl.DataFrame) -> Fit | None:
         theta, d, log_a = x[:n_m], x[n_m:n_m + n_b], x[n_m + n_b:]
         a = np.exp(log_a)
         z = a[b] * (theta[m] - d[b])
-        p = _sigmoid(z)
+        p = sigmoid(z)
         r = y - p
         gz = -r * p * (1 - p) / var
         value = (r @ r) / (2 * var) + (theta @ theta) / (2 * THETA_SD ** 2) + (d @ d) / (2 * DIFFICULTY_SD ** 2) \
@@ -86,23 +93,3 @@ def fit(cells: pl.DataFrame, weights: pl.DataFrame) -> Fit | None:
     w = per_cat["w"].to_numpy()
     return Fit(models.to_list(), x[:n_m], benches["benchmark_id"].to_list(), x[n_m:n_m + n_b], np.exp(x[n_m + n_b:]),
                w / w.sum() if w.sum() > 0 else w)
-
-
-def refit_abilities(fit: Fit, model_of_cell: np.ndarray, bench_of_cell: np.ndarray, y: np.ndarray, weights: np.ndarray,
-                    model_starts: np.ndarray, steps: int = 8) -> np.ndarray:
-    """Abilities re-estimated with the benchmarks' difficulty and slope held fixed, for many resamples at once.
-
-    `y`: (cells,) scores 0..1, cells grouped by model (`model_starts`: first cell of each model, `model_of_cell`,
-    `bench_of_cell`: indexes into the fit); `weights`: (resamples, cells) how often each cell counts in each
-    resample. Gauss-Newton steps from the fitted abilities; a model with no weight keeps its prior pull to 0.
-    Returns (resamples, models)."""
-    var = RESIDUAL_SD ** 2
-    theta = np.broadcast_to(fit.theta, (weights.shape[0], len(fit.theta))).copy()
-    a, d = fit.slope[bench_of_cell], fit.difficulty[bench_of_cell]
-    for _ in range(steps):
-        p = _sigmoid(a * (theta[:, model_of_cell] - d))
-        dp = p * (1 - p) * a
-        grad = -np.add.reduceat(weights * (y - p) * dp, model_starts, axis=1) / var + theta / THETA_SD ** 2
-        hess = np.add.reduceat(weights * dp * dp, model_starts, axis=1) / var + 1 / THETA_SD ** 2
-        theta -= grad / hess
-    return theta

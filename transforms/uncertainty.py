@@ -64,39 +64,51 @@ def _key(*parts: str) -> np.uint64:
 
 def resample_lane(cells: pl.DataFrame, weights: pl.DataFrame, lane: str, rules: RankRules = DEFAULT_RULES) -> LaneResamples | None:
     """`cells`: (model_id, category_id, benchmark_id, score) of one lane, weighted benchmarks; `weights`:
-    (category_id, weight). None when the lane has no cells."""
+    (category_id, weight). None when the lane has no cells.
+
+    Matrix form: with the draw counts C (resamples x benchmarks) and the score matrix S (models x benchmarks,
+    0 where missing) and its mask, a category's resampled sums are C_c S_c^T and C_c mask_c^T, one BLAS product
+    per category. The index's abilities take one Gauss-Newton step from the fit on the drawn benchmarks (the
+    one-step bootstrap: its gradient and curvature are again products with C), and the index of an ability is
+    read off a fine grid of the fitted curve."""
     fit = ability.fit(cells, weights)
     if fit is None:
         return None
-    cells = cells.join(weights.select("category_id", "weight"), on="category_id").sort("model_id", "category_id", "benchmark_id")
-    counts = benchmark_draws(cells.select("category_id", "benchmark_id").unique(), fit.benchmark_ids, lane, rules)
-    groups = cells.with_row_index("_at").group_by("model_id", "category_id", maintain_order=True).agg(
-        pl.col("_at").first().alias("start"), pl.col("weight").first()
-    )
-    values = cells["score"].to_numpy().astype(float)
-    bench_index = {b: i for i, b in enumerate(fit.benchmark_ids)}
-    bench_of_cell = np.array([bench_index[b] for b in cells["benchmark_id"]], dtype=np.int64)
-    model_index = {m: i for i, m in enumerate(fit.model_ids)}
-    model_of_cell = np.array([model_index[m] for m in cells["model_id"]], dtype=np.int64)
-    model_starts = np.flatnonzero(np.r_[True, model_of_cell[1:] != model_of_cell[:-1]])
-    group_starts = groups["start"].to_numpy().astype(np.int64)
-    group_models = groups["model_id"].to_numpy()
-    group_model_starts = np.flatnonzero(np.r_[True, group_models[1:] != group_models[:-1]])
-    weight = groups["weight"].to_numpy().astype(float)
+    bench_cat = cells.select("benchmark_id", "category_id").unique("benchmark_id")
+    order = pl.DataFrame({"benchmark_id": fit.benchmark_ids}).with_row_index("col").join(bench_cat, on="benchmark_id").join(
+        weights.select("category_id", "weight"), on="category_id", how="left").sort("category_id", "benchmark_id")
+    counts = benchmark_draws(bench_cat, fit.benchmark_ids, lane, rules)
+    rows = cells["model_id"].cast(pl.Enum(fit.model_ids)).to_physical().to_numpy().astype(np.int64)
+    cols = cells["benchmark_id"].cast(pl.Enum(fit.benchmark_ids)).to_physical().to_numpy().astype(np.int64)
+    n_m, n_b = len(fit.model_ids), len(fit.benchmark_ids)
+    scores = np.zeros((n_m, n_b))
+    present = np.zeros((n_m, n_b))
+    scores[rows, cols] = cells["score"].to_numpy().astype(float)
+    present[rows, cols] = 1.0
 
-    overall, index = [], []
-    block = max(1, BLOCK_CELLS // max(1, len(values)))
-    for first in range(0, rules.resamples, block):
-        w = counts[first:first + block][:, bench_of_cell]  # (resamples, cells): how often each cell's benchmark was drawn
-        totals = np.add.reduceat(w, group_starts, axis=1)
+    # overall: per category, the resampled mean of each model's drawn benchmarks; absent categories drop out
+    num = np.zeros((rules.resamples, n_m))
+    den = np.zeros((rules.resamples, n_m))
+    for (_, weight), part in order.group_by("category_id", "weight", maintain_order=True):
+        c = part["col"].to_numpy()
+        total = counts[:, c] @ present[:, c].T
         with np.errstate(invalid="ignore", divide="ignore"):
-            means = np.add.reduceat(w * values, group_starts, axis=1) / totals
-            present = totals > 0
-            overall.append(np.add.reduceat(np.where(present, means * weight, 0.0), group_model_starts, axis=1)
-                           / np.add.reduceat(np.where(present, weight, 0.0), group_model_starts, axis=1))
-        theta = ability.refit_abilities(fit, model_of_cell, bench_of_cell, values / 100.0, w, model_starts)
-        index.append(fit.index(theta))
-    return LaneResamples(lane, fit.model_ids, np.vstack(overall), np.vstack(index), fit.index(fit.theta), fit)
+            mean = (counts[:, c] @ scores[:, c].T) / total
+        drawn = total > 0
+        num += np.where(drawn, (weight or 0.0) * mean, 0.0)
+        den += np.where(drawn, weight or 0.0, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = num / den
+
+    # index: one Gauss-Newton step from the fitted abilities on each draw
+    z = fit.slope[None, :] * (fit.theta[:, None] - fit.difficulty[None, :])
+    p = ability.sigmoid(z)
+    dp = p * (1 - p) * fit.slope[None, :] * present
+    var = ability.RESIDUAL_SD ** 2
+    grad = -(counts @ ((scores / 100.0 - p) * dp).T) / var + fit.theta[None, :] / ability.THETA_SD ** 2
+    hess = (counts @ (dp * dp).T) / var + 1.0 / ability.THETA_SD ** 2
+    theta = fit.theta[None, :] - grad / hess
+    return LaneResamples(lane, fit.model_ids, overall, fit.index_of(theta), fit.index(fit.theta), fit)
 
 
 def benchmark_draws(benchmarks: pl.DataFrame, benchmark_ids: list[str], lane: str, rules: RankRules = DEFAULT_RULES) -> np.ndarray:
@@ -129,8 +141,20 @@ def resample(bench_scores: pl.DataFrame, dim_category: pl.DataFrame, rules: Rank
 
 
 def _quantiles(x: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the two-sided `level` interval (linear interpolation, as numpy's default), NaN left out: one
+    sort of the whole matrix instead of numpy's per-column nanquantile."""
     tail = (1.0 - level) / 2.0
-    return np.nanquantile(x, tail, axis=0), np.nanquantile(x, 1.0 - tail, axis=0)
+    ordered = np.sort(x, axis=0)  # NaN sorts last
+    valid = (~np.isnan(x)).sum(axis=0)
+    cols = np.arange(x.shape[1])
+
+    def at(q: float) -> np.ndarray:
+        pos = q * np.maximum(valid - 1, 0)
+        lo, hi = np.floor(pos).astype(np.int64), np.ceil(pos).astype(np.int64)
+        value = ordered[lo, cols] + (pos - lo) * (ordered[hi, cols] - ordered[lo, cols])
+        return np.where(valid > 0, value, np.nan)
+
+    return at(tail), at(1.0 - tail)
 
 
 def model_uncertainty(standing: pl.DataFrame, resamples: dict[str, LaneResamples], rules: RankRules = DEFAULT_RULES) -> pl.DataFrame:
