@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test install clean
+.PHONY: run test bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Timings (never part of the tests): the table step at three sizes against a DuckDB reference, then publishing.
+bench: $(STAMP)
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
+	$(BIN)/python bench/nightly.py
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

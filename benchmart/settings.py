@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     http_retries: int = Field(default=3, ge=0, description="In-request retries on connection errors, 429 and 5xx.")
     http_backoff_s: float = Field(default=0.5, ge=0, description="urllib3 exponential backoff factor.")
     h2h_top_k: int | None = Field(
-        default=500, ge=2, description="Head-to-head pairs are published among the first k comparable models per lane "
+        default=300, ge=2, description="Head-to-head pairs are published among the first k comparable models per lane "
                                        "(ranked first); any other pair is computed on demand. None: every pair."
     )
     h2h_retention_days: int | None = Field(

@@ -5,7 +5,10 @@ after the date are left out. A failing date is reported and does not stop the ot
 """
 
 from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 import sys
+import threading
 import uuid
 
 from prefect import flow, get_run_logger, task
@@ -19,7 +22,8 @@ from benchmart.errors import BenchmartError, ConfigError
 from benchmart.flows.nightly import as_date, settings_for
 from benchmart.flows.record import failure_message
 from benchmart.flows.snapshot import run_snapshot
-from benchmart.ingest.acquire import as_of
+from benchmart.ingest.acquire import as_of, parse_landed
+from benchmart.ingest.connectors import Parsed
 from benchmart.ingest.catalog import load_catalog
 from benchmart.ingest.landing import LandingZone
 from benchmart.ingest.sources import load_sources
@@ -41,14 +45,91 @@ class BackfillFailed(BenchmartError):
         self.summary = summary
 
 
+class ParsedPayloads:
+    """Each distinct landed payload parsed once per process, however many dates use it (thread-safe): a
+    year of dates over a few dozen payloads parses a few dozen times, not once per date and source."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, str], Parsed] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, source, payload) -> Parsed:
+        key = (source.model_dump_json(), payload.sha256)
+        with self._lock:
+            hit = self._parsed.get(key)
+        if hit is None:
+            hit = parse_landed(source, payload)  # a failure raises and is not remembered: the next date tries again
+            with self._lock:
+                self._parsed[key] = hit
+        return hit
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parsed.clear()
+
+    def __reduce__(self):  # sent to another process (Dask): an empty memo of its own there
+        return (ParsedPayloads, ())
+
+
+PARSED = ParsedPayloads()
+
+
+class SharedSnapshots:
+    """Dates of one input class (`flows.snapshot.input_class`: same payloads, no dated row, release or first fetch
+    between them) resolve and build once; the others reuse the result, stamped with their date. One lock per
+    class, so threads building different classes do not wait for each other, and a failed build is not kept."""
+
+    KEEP = 16  # classes held at once: dates run roughly in order, so a class's dates come together
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, object] = {}
+        self._locks: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, key: tuple, build):
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._lock:
+                hit = self._done.get(key)
+            if hit is None:
+                hit = build()
+                with self._lock:
+                    self._done[key] = hit
+                    while len(self._done) > self.KEEP:  # the oldest class goes; a late date of it builds again
+                        self._done.pop(next(iter(self._done)))
+            return hit
+
+    def clear(self) -> None:
+        with self._lock:
+            self._done.clear()
+            self._locks.clear()
+
+    def __reduce__(self):  # sent to another process (Dask): an empty memo of its own there
+        return (SharedSnapshots, ())
+
+
+SHARED = SharedSnapshots()
+
+
+@lru_cache(maxsize=8)
+def _configuration(catalog_dir: Path, sources_file: Path, stamps: tuple) -> tuple:
+    """The catalog and the sources file, read once per backfill (keyed by the files' modification times)."""
+    return load_catalog(catalog_dir), load_sources(sources_file)
+
+
+def _stamps(*paths: Path) -> tuple:
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for root in paths for p in ([root] if root.is_file() else Path(root).rglob("*"))
+                        if p.is_file()))
+
+
 @task(name="snapshot-for-date", task_run_name="backfill-{day}", cache_policy=NO_CACHE)
 def snapshot_for_date(day: date, settings: Settings, parent_run: str) -> dict:
-    catalog = load_catalog(settings.catalog_dir)
-    sources = load_sources(settings.sources_file)
+    catalog, sources = _configuration(settings.catalog_dir, settings.sources_file, _stamps(settings.catalog_dir, settings.sources_file))
     zone = LandingZone(settings.landing_dir)
     reads = [as_of(s, zone, day) for s in sources]
     run_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{parent_run}/{day}"))
-    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=run_id, as_tasks=False)
+    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=run_id, as_tasks=False, parser=PARSED, reuse=SHARED)
     return result.summary()
 
 
@@ -94,6 +175,8 @@ def backfill(
                 log.error("backfill %s failed: %s", day, row["error"])
             summary.append(row)
             advance(f"{day} {row['status']}")
+    PARSED.clear()
+    SHARED.clear()
     summary.sort(key=lambda r: r["snapshot_date"])
     failed = [r for r in summary if r["status"].startswith("failed")]
     create_table_artifact(key="backfill-summary", table=summary, description=f"Backfill {days[0]} to {days[-1]}")

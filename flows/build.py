@@ -1,7 +1,7 @@
 """Validate and build: resolved inputs -> quarantine bad rows (Great Expectations) -> every table of the
 snapshot (transforms) -> batch checks of the marts. Plain functions; the flows call them as tasks or directly."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 import math
 
@@ -25,6 +25,12 @@ class Built:
     quarantine: pl.DataFrame
     failures: list[str] = field(default_factory=list)  # batch expectations that failed: nothing may be published
     checks: list[dict] = field(default_factory=list)
+
+    def stamped(self, day: date) -> "Built":
+        """The same tables as of another date: snapshot tables get `day` as their snapshot_date."""
+        tables = {name: t.with_columns(pl.lit(day, pl.Date).alias("snapshot_date")) if "snapshot_date" in t.columns else t
+                  for name, t in self.tables.items()}
+        return replace(self, tables=tables)
 
 
 def resolve_with_registry(parsed: Parsed, catalog: Catalog, sources: pl.DataFrame, snapshot_date: date,

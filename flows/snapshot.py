@@ -22,32 +22,46 @@ from benchmart.warehouse.runs import previous_counts
 
 
 def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog: Catalog, sources, settings: Settings,
-                 run_id: str, as_tasks: bool = True) -> RunResult:
+                 run_id: str, as_tasks: bool = True, parser=None, reuse=None) -> RunResult:
     """Parse, resolve, validate and build, publish; raises on failure after recording it.
 
-    `as_tasks`: each stage a Prefect task with artifacts (nightly); else plain calls inside the caller's task (backfill)."""
+    `as_tasks`: each stage a Prefect task with artifacts (nightly); else plain calls inside the caller's task (backfill).
+    `parser(source, payload)`: how a landed payload is parsed (default: Prefect's cached task, or a plain parse).
+    `reuse(key, build)`: returns build() or the result of an earlier call with the same key (a backfill's dates of one
+    `input_class` share their resolved inputs and built tables, stamped with each date)."""
     call = (lambda t, *a: t(*a)) if as_tasks else (lambda t, *a: t.fn(*a))
     result = RunResult(run_id, flow, day, settings.resolved_warehouse_url())
     engine = make_engine(result.warehouse_url)
     ensure_current(engine)
     try:
         with result.stage("parse"):
-            reads = [acquire.parse(r, parser=tasks.cached_parser if as_tasks else acquire.parse_landed) for r in reads]
+            parser = parser or (tasks.cached_parser if as_tasks else acquire.parse_landed)
+            reads = [acquire.parse(r, parser=parser) for r in reads]
             result.sources = [r.summary() for r in reads]
-        with result.stage("resolve"):
-            first_fetched = {r.source.id: r.payload_row()["fetched_at"].date() for r in reads if r.payload is not None}
-            inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day, first_fetched)
-            result.unmatched = inputs.unmatched
-            for summary in result.sources:  # left out of this snapshot by date, so counted rather than silently gone
-                summary["rows_after_snapshot_date"] = inputs.after_snapshot.get(summary["source_id"], 0)
-                summary["rows_before_release"] = inputs.before_release.get(summary["source_id"], 0)
-        with result.stage("validate_transform"):
-            carries = {r.source.id: sorted(connectors.provides(r.source)) for r in reads}
-            freshness = pl.DataFrame([(s["source_id"], s["status"], carries[s["source_id"]]) for s in result.sources],
-                                     schema=contracts.FRESHNESS, orient="row")
-            built = call(tasks.validate_and_transform, inputs, catalog, sources_frame(sources), day, previous_counts(engine, day),
-                         settings.rank_rules, settings.max_row_drop, freshness, settings.h2h_top_k)
-            result.quarantine, result.checks, result.failures = built.quarantine, built.checks, built.failures
+        carries = {r.source.id: sorted(connectors.provides(r.source)) for r in reads}
+
+        def resolve_and_build():
+            with result.stage("resolve"):
+                first_fetched = {r.source.id: r.payload_row()["fetched_at"].date() for r in reads if r.payload is not None}
+                inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day, first_fetched)
+            with result.stage("validate_transform"):
+                freshness = pl.DataFrame([(s["source_id"], s["status"], carries[s["source_id"]]) for s in result.sources],
+                                         schema=contracts.FRESHNESS, orient="row")
+                built = call(tasks.validate_and_transform, inputs, catalog, sources_frame(sources), day, previous_counts(engine, day),
+                             settings.rank_rules, settings.max_row_drop, freshness, settings.h2h_top_k)
+            return inputs, built
+
+        if reuse is None:
+            inputs, built = resolve_and_build()
+        else:
+            with result.stage("reuse"):
+                inputs, built = reuse(input_class(day, reads, catalog), resolve_and_build)
+                built = built.stamped(day)
+        result.unmatched = inputs.unmatched
+        for summary in result.sources:  # left out of this snapshot by date, so counted rather than silently gone
+            summary["rows_after_snapshot_date"] = inputs.after_snapshot.get(summary["source_id"], 0)
+            summary["rows_before_release"] = inputs.before_release.get(summary["source_id"], 0)
+        result.quarantine, result.checks, result.failures = built.quarantine, built.checks, built.failures
         if built.failures:
             raise ValidationFailed(f"snapshot {day} not published: {len(built.failures)} batch expectation(s) failed: "
                                    + "; ".join(built.failures))
@@ -71,6 +85,21 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
         publish_artifacts(result, built.tables)
     log.info("published snapshot %s (%s): %s", day, result.status, result.row_counts)
     return result
+
+
+def input_class(day: date, reads: list[acquire.SourceRead], catalog: Catalog) -> tuple:
+    """Dates with the same payloads (and statuses) and no dated row, release date or first fetch falling between
+    them resolve to the same inputs and build the same tables: the key says which such class `day` is in."""
+    marks = set(catalog.models_frame()["release_date"].drop_nulls().to_list())
+    for r in reads:
+        if r.payload is not None:
+            marks.add(r.payload_row()["fetched_at"].date())
+        if r.parsed is not None:
+            for frame, column in ((r.parsed.scores, "observed_on"), (r.parsed.models, "release_date"), (r.parsed.registry, "release_date")):
+                if column in frame.columns:
+                    marks.update(frame[column].drop_nulls().unique().to_list())
+    payloads = tuple((r.source.id, r.payload.sha256 if r.payload else None, r.status) for r in reads)
+    return payloads, sum(1 for m in marks if m <= day)
 
 
 PAYLOADS = {"source_id": pl.String, "sha256": pl.String, "url": pl.String, "bytes": pl.Int64, "path": pl.String,

@@ -10,12 +10,18 @@ import yaml
 from benchmart.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: ~10x faster than the pure-Python one
+
+
+def safe_load(text: str | bytes) -> object:
+    """yaml.safe_load with libyaml's parser where PyYAML has it."""
+    return yaml.load(text, Loader=SafeLoader)
 
 
 def load_model(path: Path, schema: type[M], what: str, hint: str = "") -> tuple[M, object]:
     """(the validated model, the raw YAML); `what` names the file's role in errors ("sources file"), `hint` what to do."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: {what} not found{hint}") from None
     except yaml.YAMLError as exc:

@@ -17,3 +17,39 @@ def test_publish_benchmark_runs_at_a_tiny_size(pg_url):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "fct_benchmark_observation           100" in out.stdout and "mart_head_to_head                    45" in out.stdout
     assert "SQLite" in out.stdout
+
+
+def test_scale_benchmark_checks_its_duckdb_reference_at_a_tiny_size():
+    out = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "scale.py"), "--sizes", "60x12", "--top-k", "20"],
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "the DuckDB reference agrees" in out.stdout
+    for stage in ("scores", "categories", "bootstrap", "leaderboard", "pairs", "figures", "verdicts", "validate"):
+        assert f"  {stage} " in out.stdout, stage
+
+
+def test_scale_benchmark_stops_when_the_reference_disagrees():
+    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+    import polars as pl
+    import pytest
+
+    import scale
+
+    ours = pl.DataFrame({"lane": ["p", "p"], "model_id": ["a", "b"], "score": [1.0, 2.0]})
+    scale.agree(ours, ours.with_columns(pl.col("score") + 1e-7), ["lane", "model_id"], "within rounding")  # 6-decimal figure
+    with pytest.raises(SystemExit, match="disagree on scores.score"):
+        scale.agree(ours, ours.with_columns(pl.col("score") + 1e-3), ["lane", "model_id"], "scores")
+    with pytest.raises(SystemExit, match="disagree"):
+        scale.agree(ours, ours.with_columns(pl.col("model_id").replace({"b": "c"})), ["lane", "model_id"], "ids")
+
+
+def test_the_plain_nightly_script_does_the_samples_data_work(tmp_path):
+    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+    import sqlite3
+
+    import nightly
+
+    assert nightly.plain_script(tmp_path / "plain.db") > 0
+    with sqlite3.connect(tmp_path / "plain.db") as db:
+        rows = dict(db.execute("SELECT model_id, input FROM board").fetchall())
+    assert len(rows) > 30 and abs(rows["gpt-4.1-mini"] - 0.4) < 1e-9

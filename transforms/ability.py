@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.optimize import minimize
 
 RESIDUAL_SD = 0.10  # typical distance of a score from its prediction (0..1), sets the weight of the priors
 THETA_SD, DIFFICULTY_SD, LOG_SLOPE_SD = 2.0, 3.0, 0.5
@@ -56,6 +55,8 @@ def fit(cells: pl.DataFrame, weights: pl.DataFrame) -> Fit | None:
     None when the lane has no cells."""
     if cells.is_empty():
         return None
+    from scipy.optimize import minimize  # 0.7 s to import: only where a fit runs
+
     cells = cells.sort("model_id", "benchmark_id")
     models = cells["model_id"].unique().sort()
     benches = cells.select("benchmark_id", "category_id").unique("benchmark_id").sort("benchmark_id")

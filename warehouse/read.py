@@ -6,7 +6,6 @@ import polars as pl
 from sqlalchemy import Engine, inspect, select, text
 
 from benchmart.errors import WarehouseError
-from benchmart.warehouse import schema
 from benchmart.warehouse.engine import dated
 
 
@@ -61,6 +60,8 @@ def category_board(engine: Engine, snapshot: date, lane: str, category: str) -> 
 
 def table_at(engine: Engine, name: str, snapshot: date | None = None, **equals) -> pl.DataFrame:
     """Rows of a table with their SQL types mapped back (dates as dates, booleans as booleans)."""
+    from benchmart.warehouse import schema  # SQLModel's classes cost 0.1 s to build: only for reads that need them
+
     tbl = schema.table(name)
     query = select(tbl)
     if snapshot is not None:

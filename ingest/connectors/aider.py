@@ -18,6 +18,7 @@ from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors.common import Parsed, reject, rejects_frame, rows_frame
+from benchmart.ingest.yamlfile import safe_load
 
 LEADERBOARD = "https://aider.chat/docs/leaderboards/"
 METRICS = ("pass_rate_2", "pass_rate_1")
@@ -36,7 +37,7 @@ def check_options(options: dict) -> str | None:
 
 def parse(payload: bytes, source: SourceConfig) -> Parsed:
     try:
-        runs = yaml.safe_load(payload.decode("utf-8"))
+        runs = safe_load(payload.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SourceError(f"source {source.id!r}: Aider leaderboard is not valid YAML ({exc})") from None
     if not isinstance(runs, list):
