@@ -10,11 +10,14 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 import tempfile
 
 from benchmart.errors import SourceError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,12 @@ class Payload:
     stale: bool = False  # true when the run fell back to this older payload
 
     def read(self) -> bytes:
-        return Path(self.path).read_bytes()
+        """The payload's bytes, checked against its hash: a file changed or cut after landing is a source failure."""
+        content = Path(self.path).read_bytes()
+        if hashlib.sha256(content).hexdigest() != self.sha256:
+            raise SourceError(f"source {self.source_id!r}: landed payload {self.path} does not match its sha256 "
+                              f"{self.sha256[:12]}... (changed or truncated after landing)")
+        return content
 
 
 class LandingZone:
@@ -59,17 +67,32 @@ class LandingZone:
         return payload
 
     def history(self, source_id: str) -> list[Payload]:
-        """Every recorded fetch of a source, oldest first."""
+        """Every recorded fetch of a source, oldest first. A torn manifest line (a run killed while appending) is
+        ignored and reported, never fatal; payload paths are relative to the landing zone, so it can move."""
         manifest = self.root / source_id / "manifest.jsonl"
         if not manifest.exists():
             return []
-        payloads = []
-        for line in manifest.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+        payloads, torn = [], 0
+        for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
+            if not line.strip():
+                continue
+            try:
                 row = json.loads(line)
                 row["fetched_at"] = datetime.fromisoformat(row["fetched_at"])
+                stored = Path(row["path"])
+                row["path"] = str(stored if stored.is_absolute() and stored.exists() else self._located(source_id, row["sha256"], stored))
                 payloads.append(Payload(**row))
+            except (ValueError, KeyError, TypeError):
+                torn += 1
+        if torn:
+            log.warning("landing zone: %d torn or unreadable line(s) in %s ignored", torn, manifest)
         return sorted(payloads, key=lambda p: p.fetched_at)
+
+    def _located(self, source_id: str, sha: str, stored: Path) -> Path:
+        """A payload recorded relative to the landing zone (or under a landing zone that has moved)."""
+        if not stored.is_absolute():
+            return self.root / stored
+        return self._find(source_id, sha) or stored
 
     def latest(self, source_id: str, on_or_before: date | None = None) -> Payload | None:
         """The newest payload fetched on or before a date (any date when None)."""
@@ -85,10 +108,19 @@ class LandingZone:
     def _record(self, payload: Payload) -> None:
         row = asdict(payload) | {"fetched_at": payload.fetched_at.isoformat()}
         row.pop("stale")
+        path = Path(payload.path)
+        row["path"] = str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
         manifest = self.root / payload.source_id / "manifest.jsonl"
         manifest.parent.mkdir(parents=True, exist_ok=True)
-        with manifest.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row, sort_keys=True) + "\n")
+        with manifest.open("a+b") as fh:
+            fh.seek(0, os.SEEK_END)
+            if fh.tell():  # after a torn append the file may not end with a newline: start a fresh line
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":
+                    fh.write(b"\n")
+            fh.write((json.dumps(row, sort_keys=True) + "\n").encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -12,9 +12,16 @@ _DATE_SUFFIX = r"[-_ ]?(?:\(?\d{4}-\d{2}-\d{2}\)?|\(?20\d{6}\)?)$"
 _BEDROCK_SUFFIX = r"-v\d+(?::\d+)?$"
 
 
+# zero-width characters, bidirectional overrides and isolates, word joiners, the byte-order mark: a name that
+# holds one looks like another name and must not resolve to it
+INVISIBLE = r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+
+
 def exact_key(name: pl.Expr) -> pl.Expr:
-    """Case- and whitespace-insensitive form of a name."""
-    return name.str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
+    """Case- and whitespace-insensitive form of a name, Unicode-normalized (NFKC: full-width letters are letters);
+    null for a name with invisible or bidirectional control characters (it never resolves)."""
+    key = name.str.normalize("NFKC").str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
+    return pl.when(~name.str.contains(INVISIBLE)).then(key)  # named as `name`, null where it holds one
 
 
 def normalized_key(name: pl.Expr) -> pl.Expr:

@@ -7,7 +7,7 @@ import polars as pl
 
 from benchmart import contracts
 from benchmart.transforms.model_names import ModelNames, resolve_models
-from benchmart.transforms.names import closest_ids, resolve_names
+from benchmart.transforms.names import INVISIBLE, closest_ids, resolve_names
 
 
 def resolved(frame: pl.DataFrame, model_names: ModelNames, benchmark_index: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -40,7 +40,8 @@ def matched(frame: pl.DataFrame) -> pl.DataFrame:
 
 def unmatched_quarantine(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
     """One quarantine row per unresolved record, with the rule it broke and the record as JSON."""
-    rule = pl.when(pl.col("model_id").is_null()).then(pl.lit("unknown_model"))
+    rule = pl.when(pl.col("model_id").is_null() & pl.col("model_name").str.contains(INVISIBLE)).then(pl.lit("invisible_characters_in_name"))
+    rule = rule.when(pl.col("model_id").is_null()).then(pl.lit("unknown_model"))
     if "benchmark_id" in frame.columns:
         rule = rule.when(pl.col("benchmark_id").is_null()).then(pl.lit("unknown_benchmark"))
     flagged = frame.with_columns(rule.otherwise(None).alias("rule")).filter(pl.col("rule").is_not_null())

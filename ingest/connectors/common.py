@@ -60,9 +60,18 @@ def reject(source_id: str, rule: str, record: Any) -> dict[str, str]:
     return {"source_id": source_id, "stage": "parse", "rule": rule, "record": text}
 
 
+THOUSANDS = r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*%?\s*$"  # 1,234 or 1,234,567.5: commas group thousands
+
+
 def number(text: pl.Expr) -> pl.Expr:
-    """`42.5`, `42.5%`, `1,234.5`, `0.85±0.02` -> float; anything else -> null."""
-    return text.str.replace(r"±.*$", "").str.replace_all(r"[,%\s]", "").cast(pl.Float64, strict=False)
+    """`42.5`, `42.5%`, `1,234.5`, `0.85±0.02` -> float; anything else -> null (the caller quarantines it).
+
+    Never guessed: a comma that does not group thousands (`0,85`, `1,25`: a decimal comma in some locales) and
+    a value that is not finite (`inf`, `nan`) give null, not 85, 125 or infinity."""
+    bare = text.str.replace(r"±.*$", "")
+    commas_ok = ~bare.str.contains(",") | bare.str.contains(THOUSANDS)
+    value = bare.str.replace_all(r"[,%\s]", "").cast(pl.Float64, strict=False)
+    return pl.when(commas_ok & value.is_finite()).then(value)
 
 
 def rows_frame(rows: list[dict], schema: dict[str, pl.DataType], source: SourceConfig) -> pl.DataFrame:

@@ -42,3 +42,12 @@ def test_an_inverted_interval_or_an_unknown_call_stops_the_run():
                           "call": ["leads by a mile"], "p_lead": [0.97]})
     out = validate(pairs, "mart_head_to_head", {"min_rows": 0})
     assert not out.ok and any("call_unknown" in f for f in out.failures)
+
+
+def test_an_infinite_price_or_speed_is_quarantined_not_published():
+    out = validate(_prices(("s", "a", "a", "p", 1.0, 2.0), ("s", "b", "b", "p", float("inf"), 2.0)), "fct_model_price", {"min_rows": 0})
+    assert out.valid["model_id"].to_list() == ["a"] and out.quarantine["rule"].to_list() == ["input_price_not_finite"]
+    runtime = pl.DataFrame({"source_id": ["s", "s"], "model_name": ["a", "b"], "model_id": ["a", "b"], "provider": ["p", "p"],
+                            "output_tokens_per_s": [80.0, float("inf")], "ttft_s": [0.5, 0.5]})
+    out = validate(runtime, "fct_model_runtime", {"min_rows": 0})
+    assert out.valid["model_id"].to_list() == ["a"] and "speed_not_finite" in out.quarantine["rule"].to_list()

@@ -196,3 +196,26 @@ def test_redirect_to_a_file_url_is_refused(serve):
     url, _ = serve((302, {"Location": "file:///etc/passwd"}, b""))
     with pytest.raises(SourceError, match="refusing file:// URL"):
         fetch(src(url), http=session(retries=0))
+
+
+def test_a_torn_manifest_line_is_ignored_and_the_next_fetch_starts_a_fresh_line(tmp_path, caplog):
+    zone = LandingZone(tmp_path / "landing")
+    zone.land("s", "file:///x", b"one", datetime(2026, 11, 1, tzinfo=timezone.utc))
+    manifest = tmp_path / "landing" / "s" / "manifest.jsonl"
+    with manifest.open("a", encoding="utf-8") as fh:  # a run killed while appending
+        fh.write('{"bytes": 3, "etag": null, "fetched_at": "2026-11-02T00:0')
+    assert [p.read() for p in zone.history("s")] == [b"one"]
+    assert "1 torn or unreadable line(s)" in caplog.text
+    zone.land("s", "file:///x", b"two", datetime(2026, 11, 3, tzinfo=timezone.utc))
+    assert [p.read() for p in zone.history("s")] == [b"one", b"two"]
+
+
+def test_a_moved_landing_zone_still_finds_its_payloads_and_a_changed_payload_is_refused(tmp_path):
+    LandingZone(tmp_path / "old").land("s", "file:///x", b"content", datetime(2026, 11, 1, tzinfo=timezone.utc))
+    (tmp_path / "old").rename(tmp_path / "new")
+    (payload,) = LandingZone(tmp_path / "new").history("s")
+    assert payload.read() == b"content" and payload.path.startswith(str(tmp_path / "new"))
+    with open(payload.path, "wb") as fh:
+        fh.write(b"cont")  # truncated after landing
+    with pytest.raises(SourceError, match="does not match its sha256"):
+        payload.read()

@@ -155,3 +155,11 @@ def test_a_generic_table_is_a_registry_when_its_kind_is_models(catalog):
     nova = models.filter(pl.col("model_id") == "acme-nova-2").row(0, named=True)
     assert (nova["display_name"], nova["vendor"], nova["origin"]) == ("Acme Nova 2", "acme", "t")
     assert models.filter(pl.col("origin") == "curated").height == len(catalog.models)  # gpt-4.1-mini is the curated one
+
+
+def test_numbers_are_never_guessed_from_a_decimal_comma_or_infinity():
+    from benchmart.ingest.connectors.common import number
+
+    text = pl.Series(["42.5", "42.5%", "1,234.5", "1,234", "0.85±0.02", "0,85", "1,25", "12,5", "inf", "-Infinity", "nan", "n/a"])
+    got = pl.select(number(text.alias("t")).alias("n"))["n"].to_list()
+    assert got == [42.5, 42.5, 1234.5, 1234.0, 0.85, None, None, None, None, None, None, None]

@@ -122,3 +122,14 @@ def test_hard_pairs_are_never_merged_and_declared_names_are_found(catalog, name,
 
 def test_the_hard_pair_list_is_long_enough_and_covers_both_outcomes():
     assert len(HARD) >= 40 and sum(m is None for _, m in HARD) >= 20
+
+
+def test_a_name_with_invisible_or_bidi_characters_never_resolves_and_full_width_letters_do():
+    import polars as pl
+
+    from benchmart.transforms.names import exact_key, normalized_key
+
+    names = pl.Series(["GPT-4.1\u200b mini", "gpt\u202e-4.1-mini", "ＧＰＴ-4.1 mini", "GPT-4.1 mini"])
+    keys = pl.select(exact_key(names.alias("n")).alias("e"), normalized_key(names.alias("n")).alias("k"))
+    assert keys["e"].to_list() == [None, None, "gpt-4.1 mini", "gpt-4.1 mini"]
+    assert keys["k"].to_list() == [None, None, "gpt41mini", "gpt41mini"]
