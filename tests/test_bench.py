@@ -6,6 +6,16 @@ import sys
 from .conftest import PROJECT_ROOT
 
 
+def _bench_module(name: str):
+    """A script of bench/ as a module, by path (a bare `import nightly` could find another module of that name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"benchmart_bench_{name}", PROJECT_ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_publish_benchmark_runs_at_a_tiny_size(pg_url):
     from .conftest import PG_URL
 
@@ -29,11 +39,10 @@ def test_scale_benchmark_checks_its_duckdb_reference_at_a_tiny_size():
 
 
 def test_scale_benchmark_stops_when_the_reference_disagrees():
-    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
     import polars as pl
     import pytest
 
-    import scale
+    scale = _bench_module("scale")
 
     ours = pl.DataFrame({"lane": ["p", "p"], "model_id": ["a", "b"], "score": [1.0, 2.0]})
     scale.agree(ours, ours.with_columns(pl.col("score") + 1e-7), ["lane", "model_id"], "within rounding")  # 6-decimal figure
@@ -44,10 +53,9 @@ def test_scale_benchmark_stops_when_the_reference_disagrees():
 
 
 def test_the_plain_nightly_script_does_the_samples_data_work(tmp_path):
-    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
     import sqlite3
 
-    import nightly
+    nightly = _bench_module("nightly")
 
     assert nightly.plain_script(tmp_path / "plain.db") > 0
     with sqlite3.connect(tmp_path / "plain.db") as db:
