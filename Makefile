@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/benchmart run
 	$(BIN)/benchmart leaderboard --top 15
 	$(BIN)/benchmart compare "Gemma 4 12B" "GPT-4.1 mini"
+	$(BIN)/benchmart site --out data/site --pair "Gemma 4 12B" --pair "GPT-4.1 mini"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -12,12 +12,12 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 import typer  # noqa: E402
 
-from benchmart.cli import boards, methodology, pipeline, sources, warehouse  # noqa: E402
+from benchmart.cli import boards, methodology, pipeline, report, sources, warehouse  # noqa: E402
 
 app = typer.Typer(help="benchmart: LLM benchmark results, prices and runtime -> leaderboards and head-to-heads.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 for command in (pipeline.run, pipeline.backfill, pipeline.serve, pipeline.deploy, boards.leaderboard, boards.compare,
-                methodology.evaluate):
+                methodology.evaluate, report.site):
     app.command()(command)
 
 models_app = typer.Typer(help="The catalog's models; `unmatched` lists the names no model matched.", invoke_without_command=True)

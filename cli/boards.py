@@ -112,7 +112,7 @@ def compare(
 ) -> None:
     """Head-to-head of two models: scores per shared category, biggest swing, price, speed, verdict."""
     from benchmart.ingest.catalog import load_catalog
-    from benchmart.cli.compare import compare as build, resolve_model, warehouse_models
+    from benchmart.site.compare import compare as build, resolve_model, warehouse_models
     from benchmart.warehouse import read
 
     lane, day = check_lane(lane), parse_date(date_)
