@@ -35,5 +35,5 @@ def site(
         report = build_site(wh, catalog, out, parse_date(date_), pairs)
     except BenchmartError as exc:
         fail(exc)
-    console.print(f"site for snapshot {report.snapshot}: {len(report.pages)} pages, {report.bytes / 1e6:.1f} MB, "
-                  f"{report.seconds:.1f} s; open {(report.out / 'index.html').resolve().as_uri()}")
+    console.print(f"site for snapshot {report.snapshot}: {len(report.pages)} pages, {report.bytes / 1e6:.1f} MB, {report.seconds:.1f} s")
+    console.print(f"open {(report.out / 'index.html').resolve().as_uri()}", soft_wrap=True, markup=False, highlight=False)
