@@ -95,11 +95,11 @@ def _category_board(wh, snap, lane, category, top) -> None:
     if category not in known["category_id"].to_list():
         raise BenchmartError(f"unknown category {category!r}; known: {', '.join(known['category_id'].to_list())}")
     rows = read.category_board(wh, snap, lane, category)
-    table = Table(title=f"{category} - {lane} lane, snapshot {snap}")
+    table = Table(title=escape(f"{category} - {lane} lane, snapshot {snap}"))
     for col in ("#", "Model", "Score", "Benchmarks", "Coverage"):
         table.add_column(col, justify="left" if col == "Model" else "right")
     for i, r in enumerate(rows.head(top).to_dicts(), 1):
-        table.add_row(str(i), r["display_name"], fmt(r["score"]), str(r["n_benchmarks"]), f"{r['coverage']:.0%}")
+        table.add_row(str(i), escape(r["display_name"]), fmt(r["score"]), str(r["n_benchmarks"]), f"{r['coverage']:.0%}")
     console.print(table)
 
 
@@ -132,10 +132,10 @@ def compare(
 
 def _print_comparison(c) -> None:
     A, B, p = c.first, c.second, c.pair
-    table = Table(title=f"{A['display_name']} vs {B['display_name']} - {c.lane} lane, snapshot {c.snapshot_date}")
+    table = Table(title=escape(f"{A['display_name']} vs {B['display_name']} - {c.lane} lane, snapshot {c.snapshot_date}"))
     table.add_column("")
-    table.add_column(A["display_name"], justify="right")
-    table.add_column(B["display_name"], justify="right")
+    table.add_column(escape(A["display_name"]), justify="right")
+    table.add_column(escape(B["display_name"]), justify="right")
     table.add_column("Diff", justify="right")
     table.add_row("Overall score", fmt(p["overall_a"]), fmt(p["overall_b"]), fmt(p["overall_diff"], prefix="+" if p["overall_diff"] >= 0 else ""))
     interval = lambda side: "" if side.get("overall_low") is None else f"{side['overall_low']:.1f}-{side['overall_high']:.1f}"  # noqa: E731
@@ -148,10 +148,10 @@ def _print_comparison(c) -> None:
     table.add_row("Shared weighted benchmarks", str(p.get("shared_benchmarks") or 0), "", "")
     for r in c.categories.to_dicts():
         label = f"  {r['category']}" + ("" if r["same_benchmarks"] else " *")
-        table.add_row(label, fmt(r["score_a"]), fmt(r["score_b"]), fmt(r["diff"], prefix="+" if r["diff"] >= 0 else ""))
+        table.add_row(escape(label), fmt(r["score_a"]), fmt(r["score_b"]), fmt(r["diff"], prefix="+" if r["diff"] >= 0 else ""))
     if p["swing_benchmark_id"]:
         gap = p["swing_a"] - p["swing_b"]
-        table.add_row(f"Biggest swing: {p['swing_benchmark']}", fmt(p["swing_a"]), fmt(p["swing_b"]), fmt(gap, prefix="+" if gap >= 0 else ""))
+        table.add_row(escape(f"Biggest swing: {p['swing_benchmark']}"), fmt(p["swing_a"]), fmt(p["swing_b"]), fmt(gap, prefix="+" if gap >= 0 else ""))
     table.add_section()
     for label, key, digits, prefix, suffix in [
         ("Input $/M tokens", "input_usd_per_mtok", 2, "$", ""), ("Output $/M tokens", "output_usd_per_mtok", 2, "$", ""),
@@ -190,7 +190,7 @@ def models(ctx: typer.Context, warehouse: WarehouseOpt = None) -> None:
     for col in ("id", "name", "vendor", "aliases"):
         table.add_column(col)
     for m in catalog.models:
-        table.add_row(m.id, m.display_name, m.vendor, ", ".join(m.aliases))
+        table.add_row(escape(m.id), escape(m.display_name), escape(m.vendor or ""), escape(", ".join(m.aliases)))
     console.print(table)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 import typer
 
 from benchmart.errors import BenchmartError
@@ -24,12 +25,12 @@ DataDirOpt = Annotated[Optional[Path], typer.Option("--data-dir", help="Landing 
 
 
 def fail(exc: BenchmartError) -> None:
-    err.print(f"[bold red]error:[/] {exc}")
+    err.print(f"[bold red]error:[/] {escape(str(exc))}")  # data in a message is never console markup
     raise typer.Exit(exc.exit_code)
 
 
 def usage_error(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -49,9 +50,21 @@ def check_lane(value: str) -> str:
 
 
 def engine(warehouse: str | None, writer: bool = False):
+    """The warehouse engine of a command, connected once so that a warehouse that cannot be reached is one line
+    and exit 5 (a WarehouseError), not a driver traceback; read commands never create a file."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from benchmart.errors import WarehouseError
     from benchmart.warehouse.engine import make_engine
 
-    return make_engine(warehouse or Settings().resolved_warehouse_url(), writer=writer)
+    made = make_engine(warehouse or Settings().resolved_warehouse_url(), writer=writer, read_only=not writer)
+    try:
+        with made.connect():
+            pass
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+        raise WarehouseError(f"cannot connect to the warehouse {made.url.render_as_string(hide_password=True)}: {reason}") from None
+    return made
 
 
 def flow_params(warehouse: str | None, sources: Path | None, data_dir: Path | None) -> dict[str, str]:

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 from rich import box
 from rich.table import Table
 import typer
+from rich.markup import escape
 
 from benchmart.cli.common import (
     DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, safe_url,
@@ -45,7 +46,7 @@ def run(
         console.print("[yellow]unmatched models (benchmart models unmatched):[/] ", end="")
         console.print(top, markup=False)
     for s in result.stale_sources:
-        console.print(f"[yellow]warning:[/] source {s['source_id']} is {s['status']}: {s.get('error')}")
+        console.print(f"[yellow]warning:[/] " + escape(f"source {s['source_id']} is {s['status']}: {s.get('error')}"))
     if result.stale_sources:
         raise typer.Exit(EXIT_STALE)
 
@@ -78,7 +79,7 @@ def backfill(
         table.add_column(col, justify="right" if col in ("rows", "quarantined") else "left")
     for r in summary:
         note = r.get("error") or ", ".join(r.get("stale", []))
-        table.add_row(r["snapshot_date"], r["status"], f"{r.get('rows', 0):,}", f"{r.get('quarantined', 0):,}", note)
+        table.add_row(r["snapshot_date"], r["status"], f"{r.get('rows', 0):,}", f"{r.get('quarantined', 0):,}", escape(note))
     console.print(table)
     if failed:
         err.print(f"[bold red]error:[/] {sum(r['status'].startswith('failed') for r in summary)} date(s) failed; the others were published")

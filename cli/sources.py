@@ -45,7 +45,7 @@ def check(
             console.print(f"{r.source_id}: left out by rule: " + ", ".join(f"{k} {v:,}" for k, v in r.rules.items()), markup=False)
     for r in results:
         if r.skipped:
-            console.print(f"{r.source_id}: skipped by design: " + ", ".join(f"{k} {v:,}" for k, v in r.skipped.items()))
+            console.print(f"{r.source_id}: skipped by design: " + ", ".join(f"{k} {v:,}" for k, v in r.skipped.items()), markup=False)
     for r in results:
         if r.unmatched.height and top:
             table = Table(title=f"{r.source_id}: unmatched names, most frequent first", box=box.SIMPLE_HEAD)

@@ -159,3 +159,12 @@ def golden(tmp_path_factory, prefect_harness):
     engine = make_engine(url)
     yield result, engine, url
     engine.dispose()
+
+
+def pytest_collection_modifyitems(items):
+    """`pytest -m postgres` selects every test that talks to PostgreSQL: those using `pg_url`, and the PostgreSQL
+    side of the tests parametrized over both engines."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pg_url" in getattr(item, "fixturenames", ()) or "postgresql" in {str(v) for v in params.values()}:
+            item.add_marker(pytest.mark.postgres)

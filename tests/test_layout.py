@@ -122,3 +122,13 @@ def test_the_walk_catches_an_upward_import(tmp_path, bad):
     found = [_resolve(n) for n, _ in _imports("benchmart.transforms.probe", probe)]
     assert any(FLOOR[_room(t)] > FLOOR["transforms"] for t in found if t)
     assert edges  # names.py imports something real (polars at least)
+
+
+def test_the_postgres_marker_selects_the_postgresql_tests():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "postgres", "-p", "no:xdist", str(ROOT / "tests")],
+                         capture_output=True, text=True, timeout=120, check=False, cwd=ROOT)
+    selected = [line for line in out.stdout.splitlines() if "::" in line]
+    assert len(selected) >= 10, out.stdout[-2000:]

@@ -21,16 +21,21 @@ def dated(sql: str) -> TextClause:
     return text(sql).bindparams(bindparam("d", type_=Date))
 
 
-def make_engine(url: str, writer: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(url: str, writer: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, read_only: bool = False) -> Engine:
+    """An engine for the warehouse at `url`. `read_only` (the read commands): a SQLite file that does not exist is an
+    error, never created (nor its folder), and a read-only file is read without changing its journal mode."""
     try:
         parsed = make_url(url)
     except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several types for a bad URL
         raise WarehouseError(f"invalid warehouse URL {url!r}: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            if read_only and not Path(parsed.database).is_file():
+                raise WarehouseError(f"no warehouse at {parsed.database}: run `benchmart run` first (or pass --warehouse)")
+            if not read_only:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
-        _sqlite_recipe(engine, writer, busy_timeout_ms)
+        _sqlite_recipe(engine, writer, busy_timeout_ms, set_wal=not read_only)
         return engine
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
@@ -39,12 +44,13 @@ def make_engine(url: str, writer: bool = False, busy_timeout_ms: int = SQLITE_BU
     raise WarehouseError(f"unsupported warehouse {parsed.get_backend_name()!r}: use sqlite:/// or postgresql+psycopg://")
 
 
-def _sqlite_recipe(engine: Engine, writer: bool, busy_timeout_ms: int) -> None:
+def _sqlite_recipe(engine: Engine, writer: bool, busy_timeout_ms: int, set_wal: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        if set_wal:  # the writer sets WAL once, and it persists in the file; a reader of a read-only file cannot set it
+            cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()

@@ -127,3 +127,30 @@ def test_evaluate_prints_held_out_agreement_and_calibration(wh):
     assert set(calibration) == {"clear_lead", "lead", "too_close", "not_comparable"}
     lowest = float(calibration["clear_lead"][5].rstrip("%"))
     assert lowest >= 95.0
+
+
+def test_data_in_square_brackets_is_printed_as_is(tmp_path):
+    from benchmart.cli.common import err
+    from benchmart.errors import ConfigError
+    from benchmart.cli.common import fail
+    import typer
+
+    with err.capture() as captured:
+        with pytest.raises(typer.Exit):
+            fail(ConfigError("pattern ^[a-z0-9]+$ does not match 'GPT-5 [high, medium]'"))
+    assert "^[a-z0-9]+$" in captured.get() and "GPT-5 [high, medium]" in captured.get()
+
+
+def test_read_commands_never_create_a_warehouse_and_a_missing_one_is_one_line(tmp_path, pg_reason):
+    target = tmp_path / "nowhere" / "x.db"
+    code, out = invoke("leaderboard", "--warehouse", f"sqlite:///{target}")
+    assert code == 5 and "no warehouse at" in out and "Traceback" not in out
+    assert not target.parent.exists()
+    if pg_reason is None:
+        from ..conftest import PG_URL
+        from sqlalchemy.engine import make_url
+
+        url = make_url(PG_URL).set(database="benchmart_no_such_db").render_as_string(hide_password=False)
+        result = runner.invoke(app, ["leaderboard", "--warehouse", url])
+        assert result.exit_code == 5 and "cannot connect to the warehouse" in result.output
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 3
