@@ -19,6 +19,10 @@ class SourceError(BenchmartError):
     exit_code = 3
 
 
+class PermanentSourceError(SourceError):
+    """A source failure that retrying cannot fix (a local file that is missing, too large or unreadable)."""
+
+
 class ValidationFailed(BenchmartError):
     """A batch-level expectation failed: nothing was published."""
 

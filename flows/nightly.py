@@ -6,6 +6,7 @@ import uuid
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from benchmart.errors import PermanentSourceError
 from benchmart.flows import tasks
 from benchmart.flows.record import RunResult, failure_message
 from benchmart.flows.snapshot import run_snapshot
@@ -33,9 +34,20 @@ def nightly(snapshot_date: date | None = None, warehouse_url: str | None = None,
 def fetch_all(sources: list[SourceConfig], settings: Settings) -> list[acquire.SourceRead]:
     """Fetch every source concurrently; a source still failing after its retries falls back as configured."""
     delays = [settings.fetch_retry_delay_s * 4**i for i in range(settings.fetch_retries)] or 0
-    fetcher = tasks.fetch_source.with_options(retries=settings.fetch_retries, retry_delay_seconds=delays)
+    fetcher = tasks.fetch_source.with_options(retries=settings.fetch_retries, retry_delay_seconds=delays, retry_condition_fn=worth_retrying)
     futures = [fetcher.submit(s, settings.landing_dir, settings.http_retries, settings.http_backoff_s) for s in sources]
     return [_read_or_fall_back(s, f, settings) for s, f in zip(sources, futures)]
+
+
+def worth_retrying(task, task_run, state) -> bool:
+    """Prefect's retry condition: a failure that retrying cannot fix (a missing local file) fails at once."""
+    exc = state.data if isinstance(state.data, BaseException) else None
+    if exc is None:
+        try:
+            exc = state.result(raise_on_failure=False)
+        except Exception:  # noqa: BLE001 - an unreadable result: retry as configured
+            return True
+    return not isinstance(exc, PermanentSourceError)
 
 
 def _read_or_fall_back(source: SourceConfig, future, settings: Settings) -> acquire.SourceRead:

@@ -12,7 +12,7 @@ from urllib3.util.retry import Retry
 
 from benchmart import __version__
 from benchmart.ingest.connectors import bundle
-from benchmart.errors import SourceError
+from benchmart.errors import SourceError, PermanentSourceError
 from benchmart.ingest.config import SourceConfig
 
 CHUNK = 1 << 16
@@ -109,17 +109,17 @@ def _read_file(source: SourceConfig) -> Fetched:
         files = {str(p.relative_to(path)): p for p in sorted(path.rglob("*")) if p.is_file()}
         total = sum(p.stat().st_size for p in files.values())
         if total > source.max_bytes:
-            raise SourceError(f"source {source.id!r}: {path} holds {total} bytes, over max_bytes {source.max_bytes}")
+            raise PermanentSourceError(f"source {source.id!r}: {path} holds {total} bytes, over max_bytes {source.max_bytes}")
         return Fetched(bundle.pack({name: p.read_bytes() for name, p in files.items()}))
     try:
         size = path.stat().st_size
         if size > source.max_bytes:
-            raise SourceError(f"source {source.id!r}: {path} is {size} bytes, over max_bytes {source.max_bytes}")
+            raise PermanentSourceError(f"source {source.id!r}: {path} is {size} bytes, over max_bytes {source.max_bytes}")
         return Fetched(path.read_bytes())
     except FileNotFoundError:
-        raise SourceError(f"source {source.id!r}: file not found: {path}") from None
+        raise PermanentSourceError(f"source {source.id!r}: file not found: {path}") from None
     except OSError as exc:
-        raise SourceError(f"source {source.id!r}: cannot read {path}: {exc}") from None
+        raise PermanentSourceError(f"source {source.id!r}: cannot read {path}: {exc}") from None
 
 
 def _check_allowed(source: SourceConfig, url: str) -> None:

@@ -224,3 +224,23 @@ def test_a_backfill_builds_each_input_class_once_and_every_date_equals_a_single_
     built = [json.loads(r["stages"]) for r in table_at(a, "ops_pipeline_run").to_dicts()]
     assert len(built) == 30
     assert 2 <= sum("resolve" in s for s in built) <= 8  # one build per input class (payload changes, dated rows), not per date
+
+
+def test_a_missing_local_file_is_not_retried_but_a_network_failure_is(tmp_path, served_samples, monkeypatch):
+    monkeypatch.setenv("BENCHMART_FETCH_RETRIES", "1")
+    monkeypatch.setenv("BENCHMART_FETCH_RETRY_DELAY_S", "0")
+    monkeypatch.setenv("BENCHMART_HTTP_RETRIES", "0")
+    sources = write_sources(tmp_path / "sources.yaml", served_samples)
+    text = sources.read_text()
+    runtime_url = next(line.split("url: ")[1] for line in text.splitlines() if "runtime.csv" in line and "url:" in line)
+    text = text.replace(runtime_url, f"file://{tmp_path}/no-such-runtime.csv")  # a local file that is not there
+    text = text.replace("litellm_prices.json", "no-such-prices.json")  # an HTTP 404: retried as configured
+    sources.write_text(text)
+    result = nightly(snapshot_date=date(2026, 11, 28), warehouse_url=f"sqlite:///{tmp_path / 'w.db'}", sources_file=str(sources),
+                     data_dir=str(tmp_path / "data"))
+    with get_client(sync_client=True) as client:
+        runs = {t.name: t.run_count for t in client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[result.run_id])))
+                if t.name.startswith("fetch-")}
+    assert runs["fetch-benchmart-runtime"] == 1 and runs["fetch-litellm"] == 2, runs
+    statuses = {s["source_id"]: s["status"] for s in result.sources}
+    assert statuses["benchmart-runtime"] == "missing" and statuses["litellm"] == "missing"
