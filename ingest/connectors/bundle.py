@@ -4,6 +4,7 @@ parts always give the same bytes and the landing zone stays content-addressed.""
 import io
 import tarfile
 import zipfile
+import zlib
 
 from benchmart.errors import SourceError
 
@@ -20,15 +21,41 @@ def pack(parts: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def members(payload: bytes, source_id: str) -> dict[str, bytes]:
-    """Files of a zip or (gzipped) tar payload, by path; a plain payload is not an archive."""
+UNPACKED_LIMIT = 1_000_000_000  # bytes an archive may unpack to at most, whatever its packed size (a zip bomb stops here)
+
+
+def members(payload: bytes, source_id: str, limit: int = UNPACKED_LIMIT) -> dict[str, bytes]:
+    """Files of a zip or (gzipped) tar payload, by path; a plain payload is not an archive. Unpacking stops with a
+    source failure past `limit` bytes in all (declared sizes are checked first, and actual bytes as they come)."""
+    out: dict[str, bytes] = {}
+    total = 0
+
+    def take(name: str, stream, declared: int) -> None:
+        nonlocal total
+        if total + declared > limit:
+            raise SourceError(f"source {source_id!r}: the archive unpacks to more than {limit:,} bytes (at {name}); refused")
+        chunks = []
+        while chunk := stream.read(1 << 20):
+            total += len(chunk)
+            if total > limit:
+                raise SourceError(f"source {source_id!r}: the archive unpacks to more than {limit:,} bytes (at {name}); refused")
+            chunks.append(chunk)
+        out[name] = b"".join(chunks)
+
     try:
         if zipfile.is_zipfile(io.BytesIO(payload)):
             with zipfile.ZipFile(io.BytesIO(payload)) as zf:
-                return {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
+                for info in zf.infolist():
+                    if not info.is_dir():
+                        with zf.open(info) as stream:
+                            take(info.filename, stream, info.file_size)
+            return out
         with tarfile.open(fileobj=io.BytesIO(payload), mode="r:*") as tf:
-            return {m.name: tf.extractfile(m).read() for m in tf.getmembers() if m.isfile()}
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
+            for member in tf:
+                if member.isfile():
+                    take(member.name, tf.extractfile(member), member.size)
+        return out
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise SourceError(f"source {source_id!r}: payload is not a readable zip or tar archive ({exc})") from None
 
 

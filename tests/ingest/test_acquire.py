@@ -219,3 +219,19 @@ def test_a_moved_landing_zone_still_finds_its_payloads_and_a_changed_payload_is_
         fh.write(b"cont")  # truncated after landing
     with pytest.raises(SourceError, match="does not match its sha256"):
         payload.read()
+
+
+def test_an_archive_that_unpacks_past_the_limit_is_refused_before_it_is_held():
+    import io
+    import zipfile
+
+    from benchmart.ingest.connectors import bundle
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.csv", b"0" * 5_000_000)  # 5 MB of zeros packs to a few KB
+    packed = buf.getvalue()
+    assert len(packed) < 20_000
+    assert bundle.members(packed, "z", limit=10_000_000) == {"a.csv": b"0" * 5_000_000}
+    with pytest.raises(SourceError, match="unpacks to more than 1,000,000 bytes"):
+        bundle.members(packed, "z", limit=1_000_000)
