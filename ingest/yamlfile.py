@@ -13,9 +13,41 @@ M = TypeVar("M", bound=BaseModel)
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: ~10x faster than the pure-Python one
 
 
+MAX_NODES = 5_000_000  # nodes a document may expand to through its aliases (a "billion laughs" has ~10^9)
+
+
 def safe_load(text: str | bytes) -> object:
-    """yaml.safe_load with libyaml's parser where PyYAML has it."""
+    """yaml.safe_load with libyaml's parser where PyYAML has it, refusing a document whose aliases would expand it
+    past MAX_NODES nodes (counted on the event stream, without expanding anything)."""
+    if (b"&" in text and b"*" in text) if isinstance(text, bytes) else ("&" in text and "*" in text):
+        _check_expansion(text)
     return yaml.load(text, Loader=SafeLoader)
+
+
+def _check_expansion(text: str | bytes) -> None:
+    sizes: dict[str, int] = {}
+    stack: list[list] = []
+    total = 0
+    for event in yaml.parse(text, Loader=SafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            stack.append([event.anchor, 1])
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, n = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, n = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, n = None, sizes.get(event.anchor, 1)
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = n
+        if stack:
+            stack[-1][1] += n
+        else:
+            total += n
+        if total > MAX_NODES or (stack and stack[-1][1] > MAX_NODES):
+            raise yaml.YAMLError(f"the document's aliases expand it past {MAX_NODES:,} nodes (an alias bomb?); refused")
 
 
 def load_model(path: Path, schema: type[M], what: str, hint: str = "") -> tuple[M, object]:

@@ -87,3 +87,15 @@ def test_unknown_connector_options_are_refused_naming_the_source_the_key_and_the
 def test_every_shipped_sources_file_uses_only_known_options():
     for name in ("sources.yaml", "sources.public.yaml"):
         assert load_sources(PROJECT_ROOT / name)
+
+
+def test_a_yaml_alias_bomb_is_refused_without_expanding_it(tmp_path):
+    import yaml
+
+    from benchmart.ingest.yamlfile import safe_load
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(9))
+    with pytest.raises(yaml.YAMLError, match="alias bomb"):
+        safe_load(bomb)
+    assert safe_load("base: &b {k: 1}\nother: *b\n") == {"base": {"k": 1}, "other": {"k": 1}}  # ordinary aliases still load
