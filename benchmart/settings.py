@@ -90,7 +90,8 @@ class Settings(BaseSettings):
     )
     publish_wait_s: float = Field(default=60.0, gt=0, description="How long a run waits for another run's publish, then fails.")
     max_row_drop: float = Field(
-        default=0.5, ge=0, le=1, description="Fail when a table shrinks by more than this share versus the previous snapshot."
+        default=0.5, ge=0, le=1, description="Fail when a table shrinks by more than this share versus the previous snapshot "
+                                        "or the snapshot of the same date it would replace."
     )
 
     @property

@@ -12,18 +12,20 @@ from benchmart.warehouse.publish import bulk_insert, upsert
 
 
 def previous_counts(engine: Engine, before: date) -> dict[str, int]:
-    """Rows per snapshot table in the newest snapshot before `before` (empty when there is none)."""
+    """Rows per snapshot table that a new snapshot of `before` is held against: the larger of the newest earlier
+    snapshot and the snapshot of that date it would replace (so a backfill never silently empties a date)."""
     counts = {}
     with engine.connect() as conn:
         for name in schema.SNAPSHOT_TABLES:
-            row = conn.execute(
+            earlier = conn.execute(
                 dated(
                     f"SELECT count(*) FROM {name} WHERE snapshot_date = "
                     f"(SELECT max(snapshot_date) FROM {name} WHERE snapshot_date < :d)"
                 ),
                 {"d": before},
-            ).one()
-            counts[name] = int(row[0])
+            ).one()[0]
+            replaced = conn.execute(dated(f"SELECT count(*) FROM {name} WHERE snapshot_date = :d"), {"d": before}).one()[0]
+            counts[name] = max(int(earlier), int(replaced))
     return counts
 
 

@@ -244,3 +244,22 @@ def test_a_missing_local_file_is_not_retried_but_a_network_failure_is(tmp_path, 
     assert runs["fetch-benchmart-runtime"] == 1 and runs["fetch-litellm"] == 2, runs
     statuses = {s["source_id"]: s["status"] for s in result.sources}
     assert statuses["benchmart-runtime"] == "missing" and statuses["litellm"] == "missing"
+
+
+def test_a_backfill_never_replaces_a_snapshot_with_a_much_emptier_one(history):
+    tmp, sources = history
+    url = f"sqlite:///{tmp / 'w.db'}"
+    day = date(2026, 10, 5)
+    assert [r["status"] for r in run_backfill(day, day, workers=1, warehouse_url=url, sources_file=str(sources),
+                                              data_dir=str(tmp / "data"))] == ["success"]
+    engine = make_engine(url)
+    before = table_at(engine, "fct_model_price", day).height
+    assert before > 10
+    # the price payloads of that date are replaced by an empty listing (a bad day upstream), then the date is rebuilt
+    zone = LandingZone(tmp / "data" / "landing")
+    zone.land("litellm", "file:///p.json", b"{}", _at(day))
+    zone.land("models-dev", "file:///m.json", b"{}", _at(day))
+    with pytest.raises(BackfillFailed) as failed:
+        run_backfill(day, day, workers=1, warehouse_url=url, sources_file=str(sources), data_dir=str(tmp / "data"))
+    assert "prices_collapsed" in failed.value.summary[0]["error"]
+    assert table_at(engine, "fct_model_price", day).height == before  # the good snapshot stays
