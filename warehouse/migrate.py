@@ -17,6 +17,7 @@ from benchmart.warehouse.engine import make_engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 _ALEMBIC = threading.Lock()  # alembic keeps its running context in module globals
 _PARTITION = re.compile(r"_p\d{8}(_new)?$")
+MIGRATION_LOCK = 0x62656E63  # the advisory lock key that serializes migrations ("benc")
 
 
 def is_partition(table_name: str) -> bool:
@@ -48,6 +49,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
             before = current(writer)
             cfg = _config()
             with writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE, so concurrent first runs queue here
+                if writer.dialect.name == "postgresql":  # PostgreSQL: one migrating process at a time, per database
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
             return before, current(writer)

@@ -63,3 +63,20 @@ def test_migrations_downgrade_cleanly(warehouse_url):
         command.downgrade(cfg, "base")
     assert not inspect(engine).has_table("mart_leaderboard")
     engine.dispose()
+
+
+def test_concurrent_first_runs_create_the_schema_once(warehouse_url, tmp_path):
+    """Four processes bootstrap one empty warehouse at once: every one succeeds, the schema is created once."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from benchmart.warehouse.engine import make_engine; from benchmart.warehouse.migrate import ensure_current; "
+            "ensure_current(make_engine(sys.argv[1]))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, warehouse_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert all(rc == 0 for rc, _ in results), [err[-800:] for rc, err in results if rc]
+    from benchmart.warehouse.engine import make_engine
+    from benchmart.warehouse.migrate import current, head
+
+    assert current(make_engine(warehouse_url)) == head()
