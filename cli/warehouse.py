@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from benchmart.cli.common import WarehouseOpt, console, engine, err, fail
+from benchmart.cli.common import WarehouseOpt, console, engine, err, fail, usage_error
 from benchmart.errors import BenchmartError
 
 
@@ -45,18 +45,29 @@ def docs(
 
 
 def prune(
-    keep_days: Annotated[int, typer.Option("--h2h-keep-days", min=0, help="Keep head-to-head snapshots this many days back from the newest.")],
+    keep_days: Annotated[Optional[int], typer.Option("--h2h-keep-days", min=0, help="Keep head-to-head snapshots this many days back from the newest.")] = None,
+    ops_keep_days: Annotated[Optional[int], typer.Option("--ops-keep-days", min=0, help="Keep quarantine and unmatched-name detail this many days back.")] = None,
+    superseded: Annotated[bool, typer.Option("--superseded-runs", help="Drop the quarantine and unmatched-name detail of runs a later run of the same date replaced.")] = False,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Delete old head-to-head snapshots (the largest tables); leaderboards and facts keep their history."""
+    """Delete what grows without bound: old head-to-head snapshots (the largest tables) and the per-run detail of the
+    operational tables. Leaderboards, facts and run records keep their history."""
     from benchmart.warehouse import read
-    from benchmart.warehouse.publish import prune_head_to_head
+    from benchmart.warehouse.publish import prune_head_to_head, prune_ops
 
+    if keep_days is None and ops_keep_days is None and not superseded:
+        usage_error("say what to prune: --h2h-keep-days N, --ops-keep-days N and/or --superseded-runs")
     try:
         wh = engine(warehouse, writer=True)
         newest = read.snapshot_or_latest(wh, None)
         with wh.begin() as conn:
-            deleted = prune_head_to_head(conn, newest - timedelta(days=keep_days))
+            if keep_days is not None:
+                deleted = prune_head_to_head(conn, newest - timedelta(days=keep_days))
+                console.print(f"deleted {deleted:,} head-to-head rows older than {newest - timedelta(days=keep_days)}")
+            if ops_keep_days is not None or superseded:
+                cutoff = newest - timedelta(days=ops_keep_days) if ops_keep_days is not None else None
+                deleted = prune_ops(conn, cutoff, superseded)
+                console.print(f"deleted {deleted:,} quarantine and unmatched-name rows"
+                              + (f" older than {cutoff}" if cutoff else "") + (" or of superseded runs" if superseded else ""))
     except BenchmartError as exc:
         fail(exc)
-    console.print(f"deleted {deleted:,} head-to-head rows older than {newest - timedelta(days=keep_days)}")

@@ -114,6 +114,24 @@ def prune_head_to_head(conn: Connection, older_than: date) -> int:
     return removed
 
 
+OPS_DETAIL_TABLES = ("ops_quarantine", "ops_unmatched_name")
+
+
+def prune_ops(conn: Connection, older_than: date | None = None, superseded: bool = True) -> int:
+    """Remove the per-run detail of ops_quarantine and ops_unmatched_name (the run records themselves stay): of runs
+    superseded by a later run of the same snapshot date, and of snapshot dates before `older_than`; returns rows
+    removed."""
+    keep_latest = """run_id IN (SELECT r.run_id FROM ops_pipeline_run r WHERE EXISTS (
+        SELECT 1 FROM ops_pipeline_run n WHERE n.snapshot_date = r.snapshot_date AND n.started_at > r.started_at))"""
+    removed = 0
+    for name in OPS_DETAIL_TABLES:
+        if superseded:
+            removed += conn.execute(text(f"DELETE FROM {name} WHERE {keep_latest}")).rowcount or 0
+        if older_than is not None:
+            removed += conn.execute(dated(f"DELETE FROM {name} WHERE snapshot_date < :d"), {"d": older_than}).rowcount or 0
+    return removed
+
+
 _PARTITIONS = """
     SELECT c.relname FROM pg_inherits i
     JOIN pg_class c ON c.oid = i.inhrelid

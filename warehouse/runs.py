@@ -29,6 +29,28 @@ def previous_counts(engine: Engine, before: date) -> dict[str, int]:
     return counts
 
 
+UNMATCHED_RULES = ("unknown_model", "unknown_benchmark", "invisible_characters_in_name")
+
+
+def aggregated_unmatched(quarantine: pl.DataFrame) -> pl.DataFrame:
+    """Records left out because their name resolved to nothing, one row per (source, stage, rule, name) instead of
+    one per record: the record is {"name", "records" (how many), "example" (the first record)}. Every other rule
+    keeps one row per record. (The run record's `quarantined` still counts every record.)"""
+    if quarantine.is_empty():
+        return quarantine
+    unmatched = pl.col("rule").is_in(UNMATCHED_RULES)
+    name = pl.when(pl.col("rule") == "unknown_benchmark").then(pl.col("record").str.json_path_match("$.benchmark_name")).otherwise(
+        pl.col("record").str.json_path_match("$.model_name"))
+    grouped = (
+        quarantine.filter(unmatched).with_columns(name.alias("_name"))
+        .group_by("source_id", "stage", "rule", "_name", maintain_order=True)
+        .agg(pl.len().cast(pl.Int64).alias("records"), pl.col("record").first().alias("example"))
+        .select("source_id", "stage", "rule",
+                pl.struct(pl.col("_name").alias("name"), "records", "example").struct.json_encode().alias("record"))
+    )
+    return pl.concat([quarantine.filter(~unmatched).select("source_id", "stage", "rule", "record"), grouped])
+
+
 def record_run(
     conn: Connection,
     run_id: str,
@@ -66,6 +88,7 @@ def record_run(
         ]
     )
     upsert(conn, "ops_pipeline_run", run)
+    quarantine = aggregated_unmatched(quarantine)
     conn.execute(text("DELETE FROM ops_quarantine WHERE run_id = :r"), {"r": run_id})
     bulk_insert(
         conn,

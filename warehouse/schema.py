@@ -304,7 +304,7 @@ class OpsQuarantine(SQLModel, table=True):
     source_id: str | None = col(SOURCE)
     stage: str = col("parse, resolve:<kind>, transform or validate:<suite>")
     rule: str = col("Rule broken, e.g. unknown_model, score_out_of_range")
-    record: str = text_col("The record as JSON", nullable=False)
+    record: str = text_col("The record as JSON; for unmatched names {name, records, example}: one row per name", nullable=False)
 
 
 class OpsUnmatchedName(SQLModel, table=True):

@@ -87,9 +87,14 @@ def test_unknown_model_names_land_in_the_unmatched_report_and_quarantine(golden)
     result, engine, _ = golden
     assert ("benchmart-scores", "Command A", 2) in result.unmatched.select("source_id", "name", "rows").rows()
     q = table_at(engine, "ops_quarantine", run_id=result.run_id)
-    unknown = q.filter(pl.col("rule") == "unknown_model")
-    assert unknown.height == 6  # Command A: 2 score rows + 1 price key; the API pointers deepseek-chat, deepseek-reasoner; llm-stats deepseek-v3
-    assert any("Command A" in r for r in unknown["record"].to_list())
+    unknown = q.filter(pl.col("rule") == "unknown_model").with_columns(
+        pl.col("record").str.json_path_match("$.name").alias("name"), pl.col("record").str.json_path_match("$.records").cast(pl.Int64).alias("n"))
+    # Command A: 2 score rows + 1 price key; the API pointers deepseek-chat, deepseek-reasoner; llm-stats deepseek-v3:
+    # 6 records, stored one row per (source, stage, name) with the count and an example
+    assert unknown["n"].sum() == 6 and unknown.height < 6
+    command_a = unknown.filter((pl.col("name") == "Command A") & (pl.col("stage") == "resolve:scores")).row(0, named=True)
+    assert command_a["n"] == 2 and "Command A" in command_a["record"]
+    assert result.quarantined == q.filter(~pl.col("rule").str.starts_with("unknown_")).height + unknown["n"].sum()
 
 
 def test_each_run_leaves_a_run_record_and_raw_payload_rows(golden):

@@ -34,3 +34,41 @@ def test_unmatched_names_keep_their_first_sighting_and_list_newest_first(warehou
     assert unmatched_names(engine, kind="benchmark")["name"].to_list() == ["Cooking"]
     assert unmatched_names(engine, source="or")["found_in"].to_list() == ["prices, runtime"]
     engine.dispose()
+
+
+def _quarantine(*rows):
+    return pl.DataFrame(rows, schema=["source_id", "stage", "rule", "record"], orient="row")
+
+
+def test_unmatched_records_are_stored_one_row_per_name_and_old_run_detail_can_be_pruned(warehouse_url):
+    from datetime import datetime, timezone
+
+    from benchmart.warehouse.publish import prune_ops
+    from benchmart.warehouse.runs import record_run
+
+    engine = make_engine(warehouse_url, writer=True)
+    ensure_current(engine)
+    many = [("lb", "resolve:scores", "unknown_model", f'{{"model_name": "gpt-9", "benchmark_name": "b{i}"}}') for i in range(500)]
+    q = _quarantine(*many, ("lb", "resolve:scores", "unknown_model", '{"model_name": "other"}'),
+                    ("lb", "validate:fct_benchmark_observation", "score_out_of_range", '{"model_name": "gpt-5", "raw_value": 180}'))
+    names = _names(("lb", "model", "gpt-9", 500, "scores", None))
+
+    def run(run_id, day, hour):
+        at = datetime(2026, 11, day, hour, tzinfo=timezone.utc)
+        with engine.begin() as conn:
+            record_run(conn, run_id, "benchmart-nightly", date(2026, 11, day), "success", at, at, {}, [], {}, q, names)
+
+    run("old", 1, 3)
+    run("first", 2, 3)
+    run("again", 2, 9)  # the same date re-run later: supersedes "first"
+    rows = table_at(engine, "ops_quarantine", run_id="again")
+    assert rows.height == 3  # 500 + 1 unmatched records -> 2 rows; the other rule keeps its row
+    gpt9 = rows.filter(pl.col("record").str.contains('"gpt-9"')).row(0, named=True)
+    assert '"records":500' in gpt9["record"].replace(" ", "")
+    assert table_at(engine, "ops_pipeline_run", run_id="again")["quarantined"].item() == 502
+    with engine.begin() as conn:
+        removed = prune_ops(conn, older_than=date(2026, 11, 2), superseded=True)
+    left = table_at(engine, "ops_quarantine")["run_id"].unique().to_list()
+    assert left == ["again"] and removed == 3 + 1 + 3 + 1  # quarantine and unmatched rows of "first" and "old"
+    assert table_at(engine, "ops_pipeline_run").height == 3  # run records stay
+    engine.dispose()
