@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 import polars as pl
 
 from benchmart.errors import SourceError
+from benchmart.redact import redacted_url
 from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors import Parsed, parse_payload
 from benchmart.ingest.fetch import fetch
@@ -59,9 +60,9 @@ def acquire(source: SourceConfig, landing: LandingZone, now: datetime | None = N
     if got.content is None:
         if last is None:
             raise SourceError(f"source {source.id!r}: server answered 304 but nothing was landed before")
-        payload = landing.land(source.id, source.url, last.read(), now, last.etag, last.last_modified)
+        payload = landing.land(source.id, redacted_url(source.url), last.read(), now, last.etag, last.last_modified)
         return SourceRead(source, payload, "unchanged", history=[*history, payload])
-    payload = landing.land(source.id, source.url, got.content, now, got.etag, got.last_modified)
+    payload = landing.land(source.id, redacted_url(source.url), got.content, now, got.etag, got.last_modified)
     return SourceRead(source, payload, "fresh", history=[*history, payload])
 
 

@@ -13,6 +13,7 @@ from urllib3.util.retry import Retry
 from benchmart import __version__
 from benchmart.ingest.connectors import bundle
 from benchmart.errors import SourceError, PermanentSourceError
+from benchmart.redact import scrub, secrets_of
 from benchmart.ingest.config import SourceConfig
 
 CHUNK = 1 << 16
@@ -48,7 +49,18 @@ def session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
 
 
 def fetch(source: SourceConfig, etag: str | None = None, last_modified: str | None = None, http: requests.Session | None = None) -> Fetched:
-    """The source's bytes; a source with `parts` gets every part, bundled as one deterministic zip."""
+    """The source's bytes; a source with `parts` gets every part, bundled as one deterministic zip. A failure's
+    message never carries the URL's credentials."""
+    try:
+        return _fetch(source, etag, last_modified, http)
+    except SourceError as exc:
+        urls = [source.url, *source.parts.values()]
+        if any(secrets_of(u) for u in urls):
+            raise type(exc)(scrub(str(exc), *urls)) from None
+        raise
+
+
+def _fetch(source: SourceConfig, etag: str | None, last_modified: str | None, http: requests.Session | None) -> Fetched:
     if source.parts:
         http = http or session()
         got = {name: fetch(source.model_copy(update={"url": url, "parts": {}}), http=http).content for name, url in source.parts.items()}

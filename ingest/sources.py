@@ -7,6 +7,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict
 
 from benchmart import contracts
+from benchmart.redact import redacted_url
 from benchmart.errors import ConfigError
 from benchmart.ingest.config import SourceConfig
 from benchmart.ingest.connectors import check_options, known_formats
@@ -43,7 +44,7 @@ def load_sources(path: Path) -> list[SourceConfig]:
 def sources_frame(sources: list[SourceConfig]) -> pl.DataFrame:
     """The configured sources as a frame (the input of dim_source and of every source-priority rule)."""
     return pl.DataFrame(
-        [{"source_id": s.id, "kind": s.kind, "format": s.format, "url": s.url, "license": s.license, "priority": s.priority,
+        [{"source_id": s.id, "kind": s.kind, "format": s.format, "url": redacted_url(s.url), "license": s.license, "priority": s.priority,
           "provenance_default": s.provenance, "on_failure": s.on_failure} for s in sources],
         schema=contracts.SOURCES,
     )

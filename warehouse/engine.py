@@ -11,6 +11,7 @@ from sqlalchemy import Date, Engine, TextClause, bindparam, create_engine, event
 from sqlalchemy.engine import make_url
 
 from benchmart.errors import WarehouseError
+from benchmart.redact import redacted_url, scrub
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -27,7 +28,7 @@ def make_engine(url: str, writer: bool = False, busy_timeout_ms: int = SQLITE_BU
     try:
         parsed = make_url(url)
     except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several types for a bad URL
-        raise WarehouseError(f"invalid warehouse URL {url!r}: {exc}") from None
+        raise WarehouseError(f"invalid warehouse URL {redacted_url(url)!r}: {scrub(str(exc), url)}") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             if read_only and not Path(parsed.database).is_file():

@@ -235,3 +235,20 @@ def test_an_archive_that_unpacks_past_the_limit_is_refused_before_it_is_held():
     assert bundle.members(packed, "z", limit=10_000_000) == {"a.csv": b"0" * 5_000_000}
     with pytest.raises(SourceError, match="unpacks to more than 1,000,000 bytes"):
         bundle.members(packed, "z", limit=1_000_000)
+
+
+def test_credentials_in_a_source_url_are_never_shown_or_stored(tmp_path, serve):
+    from benchmart.ingest.sources import sources_frame
+    from benchmart.redact import redacted_url
+
+    secret = "s3cr3t-t0ken-value"
+    assert redacted_url(f"https://u:{secret}@example.org/x.json?api_key={secret}&page=2") == \
+        "https://u:***@example.org/x.json?api_key=***&page=2"
+    assert redacted_url("https://example.org/x.json?page=2") == "https://example.org/x.json?page=2"
+    url, _ = serve((404, {}, b"no"), (200, {}, b"{}"))
+    with pytest.raises(SourceError) as failed:
+        fetch(src(f"{url}?token={secret}"), http=session(retries=0))
+    assert secret not in str(failed.value) and "token=***" in str(failed.value)
+    assert secret not in sources_frame([src(f"{url}?token={secret}", priority=1)])["url"][0]
+    read = acquire(src(f"{url}?token={secret}"), LandingZone(tmp_path / "landing"), http=session(retries=0))
+    assert secret not in read.payload.url and secret not in (tmp_path / "landing" / "s" / "manifest.jsonl").read_text()
