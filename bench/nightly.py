@@ -25,6 +25,7 @@ import time
 import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
+FILE_ROOTS: list[Path] = []  # folders file:// sources may read besides the sources file's (the shared snapshots)
 BIN = Path(sys.executable).parent
 
 
@@ -32,6 +33,7 @@ def shared_sources_file(shared: Path, out: Path) -> Path | None:
     """sources.public.yaml pointed at the snapshots in `shared` (file:// URLs)."""
     if not shared.is_dir():
         return None
+    FILE_ROOTS.append(shared.resolve())
     base = f"file://{shared.resolve()}"
     text = (ROOT / "sources.public.yaml").read_text()
     for old, new in [
@@ -52,8 +54,9 @@ def timed_run(sources: Path, runs: int) -> tuple[float, dict]:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
+            env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(roots) for roots in FILE_ROOTS])}  # ../shared is outside
             subprocess.run([str(BIN / "benchmart"), "run", "--date", "2026-11-28", "--sources", str(sources), "--data-dir", tmp],
-                           check=False, capture_output=True, cwd=ROOT)
+                           check=False, capture_output=True, cwd=ROOT, env=env)
             walls.append(time.perf_counter() - t)
             with sqlite3.connect(f"{tmp}/benchmart.db") as db:
                 stages = json.loads(db.execute("SELECT stages FROM ops_pipeline_run").fetchone()[0])

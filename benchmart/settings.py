@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     warehouse_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite under data_dir.")
     sources_file: Path = Field(default=Path("sources.yaml"), description="Which sources to read.")
     catalog_dir: Path = Field(default_factory=packaged_catalog, description="Curated categories, benchmarks, models.")
+    file_roots: list[Path] = Field(default_factory=list, description="Folders file:// sources may read besides the sources "
+                                                                     "file's own (JSON list, e.g. [\"/srv/data\"]).")
     min_benchmarks: int = RankRules.model_fields["min_benchmarks"]
     min_categories: int = RankRules.model_fields["min_categories"]
     min_category_benchmarks: int = RankRules.model_fields["min_category_benchmarks"]

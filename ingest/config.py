@@ -3,11 +3,14 @@
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 
 class SourceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # where a file:// URL may read: set by load_sources (the sources file's folder + BENCHMART_FILE_ROOTS), never by the
+    # file itself; empty (a source built in code) means unconfined
+    _file_roots: tuple[str, ...] = PrivateAttr(default=())
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     kind: Literal["scores", "prices", "runtime", "models"]

@@ -117,8 +117,11 @@ def _get_following_allowed_redirects(http: requests.Session, source: SourceConfi
 def _read_file(source: SourceConfig) -> Fetched:
     """A local file; a local directory (e.g. a checkout of a data repository) lands as a deterministic zip."""
     path = Path(url2pathname(urlsplit(source.url).path))
+    _confined(source, path)
     if path.is_dir():
         files = {str(p.relative_to(path)): p for p in sorted(path.rglob("*")) if p.is_file()}
+        for p in files.values():  # a symlink inside the folder must not lead out of it
+            _confined(source, p)
         total = sum(p.stat().st_size for p in files.values())
         if total > source.max_bytes:
             raise PermanentSourceError(f"source {source.id!r}: {path} holds {total} bytes, over max_bytes {source.max_bytes}")
@@ -132,6 +135,19 @@ def _read_file(source: SourceConfig) -> Fetched:
         raise PermanentSourceError(f"source {source.id!r}: file not found: {path}") from None
     except OSError as exc:
         raise PermanentSourceError(f"source {source.id!r}: cannot read {path}: {exc}") from None
+
+
+def _confined(source: SourceConfig, path: Path) -> None:
+    """A file:// source reads only under its allowed folders (symlinks resolved); the message names neither the
+    file's content nor more of its path than the user wrote."""
+    roots = source._file_roots
+    if not roots:
+        return
+    real = path.resolve()
+    if not any(real == Path(r) or real.is_relative_to(r) for r in roots):
+        raise PermanentSourceError(
+            f"source {source.id!r}: {path} is outside the folders file:// sources may read ({', '.join(roots)}); "
+            "add its folder to BENCHMART_FILE_ROOTS to allow it")
 
 
 def _check_allowed(source: SourceConfig, url: str) -> None:

@@ -37,8 +37,17 @@ def load_sources(path: Path) -> list[SourceConfig]:
             check_options(source)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
-        resolved.append(_absolute(source, Path(path).parent))
+        confined = _absolute(source, Path(path).parent)
+        confined._file_roots = file_roots(Path(path))
+        resolved.append(confined)
     return [s for s in resolved if s.enabled]
+
+
+def file_roots(sources_file: Path) -> tuple[str, ...]:
+    """The folders file:// sources may read: the sources file's own folder and those of BENCHMART_FILE_ROOTS."""
+    from benchmart.settings import Settings
+
+    return tuple(str(Path(p).resolve()) for p in [Path(sources_file).parent, *Settings().file_roots])
 
 
 def sources_frame(sources: list[SourceConfig]) -> pl.DataFrame:

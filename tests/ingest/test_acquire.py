@@ -252,3 +252,28 @@ def test_credentials_in_a_source_url_are_never_shown_or_stored(tmp_path, serve):
     assert secret not in sources_frame([src(f"{url}?token={secret}", priority=1)])["url"][0]
     read = acquire(src(f"{url}?token={secret}"), LandingZone(tmp_path / "landing"), http=session(retries=0))
     assert secret not in read.payload.url and secret not in (tmp_path / "landing" / "s" / "manifest.jsonl").read_text()
+
+
+def test_file_sources_read_only_under_the_sources_folder_or_the_configured_roots(tmp_path, monkeypatch):
+    from benchmart.errors import PermanentSourceError
+    from benchmart.ingest.sources import load_sources
+
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    (here / "data").mkdir(parents=True)
+    elsewhere.mkdir()
+    (here / "data" / "ok.json").write_text("{}")
+    (elsewhere / "secret.txt").write_text("SHELL=/bin/bash")
+    (here / "data" / "link.json").symlink_to(elsewhere / "secret.txt")
+    entries = {"inside": "file://data/ok.json", "traversal": "file://data/../../elsewhere/secret.txt",
+               "absolute": f"file://{elsewhere}/secret.txt", "symlink": "file://data/link.json", "folder": "file://data"}
+    (here / "sources.yaml").write_text("sources:\n" + "".join(
+        f"  - {{id: {k}, kind: prices, format: litellm, url: '{v}', priority: 1}}\n" for k, v in entries.items()))
+    sources = {s.id: s for s in load_sources(here / "sources.yaml")}
+    assert fetch(sources["inside"]).content == b"{}"
+    for name in ("traversal", "absolute", "symlink", "folder"):  # the folder holds the symlink
+        with pytest.raises(PermanentSourceError, match="outside the folders") as refused:
+            fetch(sources[name])
+        assert "SHELL" not in str(refused.value)
+    monkeypatch.setenv("BENCHMART_FILE_ROOTS", f'["{elsewhere}"]')
+    allowed = {s.id: s for s in load_sources(here / "sources.yaml")}
+    assert fetch(allowed["absolute"]).content == b"SHELL=/bin/bash"
