@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from benchmart.cli.common import (
-    DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, safe_url,
+    DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, safe_url, usage_error,
 )
 from benchmart.errors import BenchmartError
 from benchmart.settings import Settings
@@ -22,6 +22,35 @@ def _quiet_heartbeat():
     return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
+def _preflight(warehouse: str | None, sources, data_dir) -> None:
+    """Configuration and warehouse problems are reported before Prefect starts (which takes seconds): the sources
+    file must load, the warehouse URL must parse and, on PostgreSQL, answer. Then say which Prefect API runs the flow."""
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from benchmart.errors import WarehouseError
+    from benchmart.ingest.sources import load_sources
+    from benchmart.warehouse.engine import make_engine
+
+    settings = Settings()
+    load_sources(sources or settings.sources_file)
+    url = warehouse or (Settings(data_dir=data_dir) if data_dir else settings).resolved_warehouse_url()
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        try:
+            with engine.connect():
+                pass
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+            raise WarehouseError(f"cannot connect to the warehouse {safe_url(url)}: {reason}") from None
+        finally:
+            engine.dispose()
+    api = os.environ.get("PREFECT_API_URL")
+    err.print(f"Prefect API: {api}" if api else "Prefect API: a temporary one for this run (set PREFECT_API_URL to reuse a running "
+              "server, e.g. `prefect server start`)", markup=False, highlight=False)
+
+
 def run(
     date_: Annotated[Optional[str], typer.Option("--date", help="Snapshot date (default: today, UTC).")] = None,
     warehouse: WarehouseOpt = None,
@@ -33,6 +62,7 @@ def run(
 
     day = parse_date(date_)
     try:
+        _preflight(warehouse, sources, data_dir)
         with _quiet_heartbeat():
             result = nightly(snapshot_date=day, **flow_params(warehouse, sources, data_dir))
     except BenchmartError as exc:
@@ -62,18 +92,23 @@ def backfill(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Rebuild every snapshot from --start to --end from the landing zone (no fetching), dates in parallel."""
-    from benchmart.flows.backfill import BackfillFailed, run_backfill
-
     first, last = parse_date(start, "--start"), parse_date(end, "--end")
+    if last < first:
+        usage_error(f"--end {last} is before --start {first}", 1)
+    if runner not in ("threads", "processes", "dask"):
+        usage_error(f"--runner must be threads, processes or dask, not {runner!r}", 1)
     failed = False
     try:
+        _preflight(warehouse, sources, data_dir)
+        from benchmart.flows.backfill import BackfillFailed, run_backfill
+
         with _quiet_heartbeat():
             summary = run_backfill(first, last, workers=workers, runner=runner, dask_address=dask_address,
                                    **flow_params(warehouse, sources, data_dir))
-    except BackfillFailed as exc:
-        summary, failed = exc.summary, True
     except BenchmartError as exc:
-        fail(exc)
+        if type(exc).__name__ != "BackfillFailed":
+            fail(exc)
+        summary, failed = exc.summary, True
     table = Table(title=f"backfill {first} to {last}", box=box.SIMPLE_HEAD)
     for col in ("date", "status", "rows", "quarantined", "stale sources / error"):
         table.add_column(col, justify="right" if col in ("rows", "quarantined") else "left")

@@ -154,3 +154,20 @@ def test_read_commands_never_create_a_warehouse_and_a_missing_one_is_one_line(tm
         result = runner.invoke(app, ["leaderboard", "--warehouse", url])
         assert result.exit_code == 5 and "cannot connect to the warehouse" in result.output
         assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 3
+
+
+def test_configuration_and_argument_errors_come_before_prefect_starts(tmp_path):
+    import subprocess
+    import sys
+
+    code, out = invoke("run", "--sources", str(tmp_path / "missing.yaml"), "--data-dir", str(tmp_path / "d"))
+    assert code == 2 and "sources file not found" in out and "Traceback" not in out
+    assert not (tmp_path / "d").exists()
+    code, out = invoke("backfill", "--start", "2026-11-10", "--end", "2026-11-01")
+    assert code == 1 and "--end 2026-11-01 is before --start 2026-11-10" in out
+    code, out = invoke("backfill", "--start", "2026-11-01", "--end", "2026-11-02", "--runner", "nope")
+    assert code == 1 and "--runner must be threads, processes or dask" in out
+    probe = ("import sys\nfrom benchmart.cli import app\ntry:\n    app(['backfill', '--start', '2026-11-10', '--end', '2026-11-01'])\n"
+             "except SystemExit:\n    pass\nprint('prefect flows imported:', 'benchmart.flows.backfill' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert "prefect flows imported: False" in out.stdout, out.stdout + out.stderr[-1000:]
