@@ -10,6 +10,7 @@ from rich.markup import escape
 from benchmart.cli.common import (
     DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, safe_url, usage_error,
 )
+from benchmart.cli.guard import guard_temporary_server
 from benchmart.errors import BenchmartError
 from benchmart.settings import Settings
 
@@ -47,6 +48,7 @@ def _preflight(warehouse: str | None, sources, data_dir) -> None:
         finally:
             engine.dispose()
     api = os.environ.get("PREFECT_API_URL")
+    guard_temporary_server()  # a killed run must not leave its temporary API server behind
     err.print(f"Prefect API: {api}" if api else "Prefect API: a temporary one for this run (set PREFECT_API_URL to reuse a running "
               "server, e.g. `prefect server start`)", markup=False, highlight=False)
 
