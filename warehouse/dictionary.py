@@ -38,3 +38,15 @@ def render() -> str:
                 f"| `{column.name}`{pk} | {_type(column)} | {'yes' if column.nullable else 'no'} | {field.description or ''} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def comments() -> list[tuple[str, str, str | None, str]]:
+    """(kind, table or view, column or None, text) for every table, column and view of the dictionary: what
+    PostgreSQL's COMMENT ON puts into the catalog, so `\\d+` and BI tools show it."""
+    out = []
+    for model in schema.MODELS:
+        table = SQLModel.metadata.tables[model.__tablename__]
+        out.append(("TABLE", table.name, None, (model.__doc__ or "").strip()))
+        out += [("COLUMN", table.name, c.name, model.model_fields[c.name].description or "") for c in table.columns]
+    out += [("VIEW", name, None, meaning) for name, (meaning, _) in schema.VIEWS.items()]
+    return out

@@ -53,9 +53,24 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
+                if writer.dialect.name == "postgresql" and revision == "head":  # the dictionary describes the newest schema
+                    describe(conn)
             return before, current(writer)
     finally:
         writer.dispose()
+
+
+def describe(conn) -> None:
+    """Table, column and view comments from the data dictionary (PostgreSQL): idempotent, applied with every upgrade."""
+    from psycopg import sql
+
+    from benchmart.warehouse.dictionary import comments
+
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:
+        for kind, name, column, text in comments():
+            target = sql.SQL("{}.{}").format(sql.Identifier(name), sql.Identifier(column)) if column else sql.Identifier(name)
+            cur.execute(sql.SQL("COMMENT ON {} {} IS {}").format(sql.SQL(kind), target, sql.Literal(text)))
 
 
 def ensure_current(engine: Engine) -> None:
