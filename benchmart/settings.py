@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     fetch_retry_delay_s: float = Field(default=2.0, ge=0, description="First retry delay; each next one is 4x longer.")
     http_retries: int = Field(default=3, ge=0, description="In-request retries on connection errors, 429 and 5xx.")
     http_backoff_s: float = Field(default=0.5, ge=0, description="urllib3 exponential backoff factor.")
+    http_max_retry_after_s: float = Field(default=60.0, ge=0, description="A server's Retry-After is honoured up to this many seconds.")
     h2h_top_k: int | None = Field(
         default=300, ge=2, description="Head-to-head pairs are published among the first k comparable models per lane "
                                        "(ranked first); any other pair is computed on demand. None: every pair."

@@ -35,7 +35,8 @@ def fetch_all(sources: list[SourceConfig], settings: Settings) -> list[acquire.S
     """Fetch every source concurrently; a source still failing after its retries falls back as configured."""
     delays = [settings.fetch_retry_delay_s * 4**i for i in range(settings.fetch_retries)] or 0
     fetcher = tasks.fetch_source.with_options(retries=settings.fetch_retries, retry_delay_seconds=delays, retry_condition_fn=worth_retrying)
-    futures = [fetcher.submit(s, settings.landing_dir, settings.http_retries, settings.http_backoff_s) for s in sources]
+    futures = [fetcher.submit(s, settings.landing_dir, settings.http_retries, settings.http_backoff_s, settings.http_max_retry_after_s)
+               for s in sources]
     return [_read_or_fall_back(s, f, settings) for s, f in zip(sources, futures)]
 
 

@@ -22,8 +22,9 @@ from benchmart.warehouse.publish import publish_snapshot
 
 
 @task(name="fetch-source", task_run_name="fetch-{source.id}", cache_policy=NO_CACHE)
-def fetch_source(source: SourceConfig, landing_dir: Path, http_retries: int, http_backoff_s: float) -> acquire.SourceRead:
-    return acquire.acquire(source, LandingZone(landing_dir), http=session(http_retries, http_backoff_s))
+def fetch_source(source: SourceConfig, landing_dir: Path, http_retries: int, http_backoff_s: float,
+                 max_retry_after_s: float = 60.0) -> acquire.SourceRead:
+    return acquire.acquire(source, LandingZone(landing_dir), http=session(http_retries, http_backoff_s, max_retry_after_s))
 
 
 def parser_files() -> list[Path]:

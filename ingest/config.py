@@ -23,6 +23,7 @@ class SourceConfig(BaseModel):
     allow_http: bool = Field(default=False, description="Allow plain http:// to a non-loopback host.")
     max_bytes: int = Field(default=50_000_000, gt=0)
     timeout_s: float = Field(default=30.0, gt=0)
+    deadline_s: float = Field(default=600.0, gt=0, description="The whole transfer, however the server paces it.")
     history: Literal["payload", "dated_rows"] = Field(
         default="payload",
         description="payload: a backfill date sees the newest payload fetched on or before it; dated_rows: the rows "

@@ -2,7 +2,11 @@
 
 from dataclasses import dataclass
 import ipaddress
+import os
 from pathlib import Path
+import socket
+import threading
+import time
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
@@ -28,9 +32,21 @@ class Fetched:
     last_modified: str | None = None
 
 
-def session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
-    """A Session that retries connection errors, 429 and 5xx with exponential backoff and Retry-After."""
-    retry = Retry(
+class CappedRetry(Retry):
+    """urllib3's Retry, but a server's Retry-After is honoured only up to `max_retry_after` seconds (urllib3 alone
+    would sleep for whatever the header says, hours included)."""
+
+    max_retry_after = 60.0
+
+    def get_retry_after(self, response):
+        wait = super().get_retry_after(response)
+        return None if wait is None else min(wait, self.max_retry_after)
+
+
+def session(retries: int = 3, backoff: float = 0.5, max_retry_after: float = 60.0) -> requests.Session:
+    """A Session that retries connection errors, 429 and 5xx with exponential backoff and Retry-After (capped)."""
+    retry_class = type("Retry", (CappedRetry,), {"max_retry_after": max_retry_after})
+    retry = retry_class(
         total=retries,
         connect=retries,
         read=retries,
@@ -75,6 +91,7 @@ def _fetch(source: SourceConfig, etag: str | None, last_modified: str | None, ht
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     http = http or session()
+    started = time.monotonic()
     try:
         resp = _get_following_allowed_redirects(http, source, headers)
         with resp:
@@ -92,13 +109,41 @@ def _fetch(source: SourceConfig, etag: str | None, last_modified: str | None, ht
             if declared and declared.isdigit() and int(declared) > source.max_bytes:
                 raise SourceError(f"source {source.id!r}: {declared} bytes exceeds max_bytes {source.max_bytes}")
             body = bytearray()
-            for chunk in resp.iter_content(CHUNK):
-                body += chunk
-                if len(body) > source.max_bytes:
-                    raise SourceError(f"source {source.id!r}: body exceeds max_bytes {source.max_bytes}; raise it in the sources file")
+            expired = threading.Event()
+            # a total deadline for the transfer: a server that drips a byte at a time never trips the read timeout,
+            # so a timer closes the connection when the source's deadline passes
+            timer = threading.Timer(max(0.0, source.deadline_s - (time.monotonic() - started)), _cut, (resp, expired))
+            timer.daemon = True
+            timer.start()
+            try:
+                for chunk in resp.iter_content(CHUNK):
+                    body += chunk
+                    if len(body) > source.max_bytes:
+                        raise SourceError(f"source {source.id!r}: body exceeds max_bytes {source.max_bytes}; raise it in the sources file")
+            except Exception:
+                if expired.is_set():
+                    raise SourceError(f"source {source.id!r}: the transfer took longer than its deadline of {source.deadline_s:g} s "
+                                      "(deadline_s in the sources file)") from None
+                raise
+            finally:
+                timer.cancel()
+            if expired.is_set():
+                raise SourceError(f"source {source.id!r}: the transfer took longer than its deadline of {source.deadline_s:g} s")
             return Fetched(bytes(body), resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
     except requests.RequestException as exc:
         raise SourceError(f"source {source.id!r}: fetching {source.url} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _cut(resp: requests.Response, expired: threading.Event) -> None:
+    """End a transfer from another thread: shut its socket down, so a blocked read returns at once."""
+    expired.set()
+    try:
+        fd = resp.raw._fp.fp.fileno()  # the response's own reader: http.client keeps the socket open through it
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except (AttributeError, OSError, ValueError):
+        pass
+    resp.close()
 
 
 def _get_following_allowed_redirects(http: requests.Session, source: SourceConfig, headers: dict) -> requests.Response:

@@ -277,3 +277,68 @@ def test_file_sources_read_only_under_the_sources_folder_or_the_configured_roots
     monkeypatch.setenv("BENCHMART_FILE_ROOTS", f'["{elsewhere}"]')
     allowed = {s.id: s for s in load_sources(here / "sources.yaml")}
     assert fetch(allowed["absolute"]).content == b"SHELL=/bin/bash"
+
+
+def _slow_server(handler_body):
+    import http.server as hs
+
+    class Handler(hs.BaseHTTPRequestHandler):
+        calls = []
+
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            Handler.calls.append(time.monotonic())
+            handler_body(self, len(Handler.calls))
+
+        def log_message(self, *args):
+            pass
+
+    server = hs.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, Handler.calls
+
+
+def test_a_server_that_drips_bytes_is_cut_off_at_the_sources_deadline():
+    def drip(h, _):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.end_headers()
+        try:
+            for _ in range(100):
+                h.wfile.write(b" ")
+                h.wfile.flush()
+                time.sleep(0.2)  # each byte well inside the read timeout
+        except OSError:
+            pass
+
+    server, _ = _slow_server(drip)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x.json"
+        started = time.monotonic()
+        with pytest.raises(SourceError, match="longer than its deadline of 1 s"):
+            fetch(src(url, timeout_s=5, deadline_s=1), http=session(retries=0))
+        assert time.monotonic() - started < 10  # not the 20 s the drip would take
+    finally:
+        server.shutdown()
+
+
+def test_retry_after_is_honoured_only_up_to_the_cap():
+    def busy_then_ok(h, n):
+        if n == 1:
+            h.send_response(503)
+            h.send_header("Retry-After", "600")
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", "2")
+        h.end_headers()
+        h.wfile.write(b"{}")
+
+    server, calls = _slow_server(busy_then_ok)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x.json"
+        assert fetch(src(url), http=session(retries=2, backoff=0, max_retry_after=0.3)).content == b"{}"
+        assert len(calls) == 2 and calls[1] - calls[0] < 5  # waited ~0.3 s, not 600 s
+    finally:
+        server.shutdown()
