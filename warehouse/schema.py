@@ -336,11 +336,35 @@ SNAPSHOT_TABLES = [
 
 VIEWS = {
     "v_leaderboard_latest": (
-        "mart_leaderboard rows of the newest snapshot, with model_display_name and vendor",
+        "mart_leaderboard rows of the newest snapshot, with model_display_name and vendor; ranked models first, by rank",
         """
         SELECT l.*, m.display_name AS model_display_name, m.vendor
         FROM mart_leaderboard l JOIN dim_model m ON m.model_id = l.model_id
-        WHERE l.snapshot_date = (SELECT max(snapshot_date) FROM mart_leaderboard)""",
+        WHERE l.snapshot_date = (SELECT max(snapshot_date) FROM mart_leaderboard)
+        ORDER BY l.lane, CASE WHEN l.is_ranked THEN 0 ELSE 1 END, l.rank, l.overall_score DESC, l.model_id""",
+    ),
+    "v_leaderboard_readable": (
+        "The newest leaderboard as a BI tool shows it: model names, yes/no flags, figures rounded (numeric on PostgreSQL, "
+        "so round() needs no cast), ranked models first by rank, then the unranked with the reason",
+        """
+        SELECT l.snapshot_date, l.lane, l.rank, m.display_name AS model, m.vendor,
+               CASE WHEN l.is_ranked THEN 'yes' ELSE 'no' END AS ranked,
+               ROUND(CAST(l.index_score AS NUMERIC), 1) AS index_score,
+               ROUND(CAST(l.index_low AS NUMERIC), 1) AS index_low, ROUND(CAST(l.index_high AS NUMERIC), 1) AS index_high,
+               l.rank_low, l.rank_high,
+               ROUND(CAST(l.overall_score AS NUMERIC), 1) AS overall_score,
+               ROUND(CAST(l.overall_low AS NUMERIC), 1) AS overall_low, ROUND(CAST(l.overall_high AS NUMERIC), 1) AS overall_high,
+               l.benchmarks_covered, l.categories_covered,
+               ROUND(CAST(l.input_usd_per_mtok AS NUMERIC), 2) AS input_usd_per_mtok,
+               ROUND(CAST(l.output_usd_per_mtok AS NUMERIC), 2) AS output_usd_per_mtok,
+               ROUND(CAST(l.blended_usd_per_mtok AS NUMERIC), 2) AS blended_usd_per_mtok,
+               ROUND(CAST(l.output_tokens_per_s AS NUMERIC), 0) AS output_tokens_per_s,
+               ROUND(CAST(l.ttft_s AS NUMERIC), 2) AS ttft_s, l.context_window_tokens,
+               CASE WHEN l.is_reasoning IS NULL THEN NULL WHEN l.is_reasoning THEN 'yes' ELSE 'no' END AS reasoning,
+               l.unranked_reason
+        FROM mart_leaderboard l JOIN dim_model m ON m.model_id = l.model_id
+        WHERE l.snapshot_date = (SELECT max(snapshot_date) FROM mart_leaderboard)
+        ORDER BY l.lane, CASE WHEN l.is_ranked THEN 0 ELSE 1 END, l.rank, l.index_score DESC, l.model_id""",
     ),
     "v_head_to_head_latest": (
         "mart_head_to_head rows of the newest snapshot, with model_a_name and model_b_name",

@@ -52,3 +52,21 @@ def test_example_bi_queries_answer_on_both_engines(bi_engine):
     assert (pair["model_a_name"], pair["model_b_name"], pair["swing_benchmark_id"]) == ("Gemma 4 12B", "GPT-4.1 mini", "gpqa-diamond")
     cats = {r["category_id"]: (round(r["score_a"], 1), round(r["score_b"], 1)) for r in got["head_to_head_categories"]}
     assert cats == {"coding": (72.0, 23.6), "knowledge": (77.8, 64.2)}
+
+
+def test_the_readable_leaderboard_view_lists_ranked_models_first_with_plain_flags_and_rounded_figures(bi_engine):
+    with bi_engine.connect() as conn:
+        rows = conn.execute(text("SELECT * FROM v_leaderboard_readable WHERE lane = 'provisional'")).mappings().all()
+        latest = conn.execute(text("SELECT is_ranked FROM v_leaderboard_latest WHERE lane = 'provisional'")).scalars().all()
+        rounded = conn.execute(text("SELECT round(index_score, 1) FROM v_leaderboard_readable LIMIT 1")).scalar()  # no cast needed
+    flags = [r["ranked"] for r in rows]
+    assert set(flags) == {"yes", "no"} and flags == sorted(flags, key=lambda f: f == "no")  # every ranked row before any unranked
+    assert [bool(x) for x in latest] == sorted((bool(x) for x in latest), reverse=True)
+    ranked = [r for r in rows if r["ranked"] == "yes"]
+    assert [r["rank"] for r in ranked] == sorted(r["rank"] for r in ranked) and ranked[0]["rank"] == 1
+    assert all(r["reasoning"] in ("yes", "no", None) for r in rows)
+    mini = next(r for r in rows if r["model"] == "GPT-4.1 mini")
+    assert float(mini["input_usd_per_mtok"]) == 0.4 and float(mini["output_usd_per_mtok"]) == 1.6 and float(mini["ttft_s"]) == 0.76
+    assert all(float(r["index_score"]) == round(float(r["index_score"]), 1) for r in rows) and rounded is not None
+    gemma = next(r for r in rows if r["model"] == "Gemma 4 12B")
+    assert gemma["ranked"] == "no" and "8 needed" in gemma["unranked_reason"]
