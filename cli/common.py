@@ -52,19 +52,25 @@ def check_lane(value: str) -> str:
 def engine(warehouse: str | None, writer: bool = False):
     """The warehouse engine of a command, connected once so that a warehouse that cannot be reached is one line
     and exit 5 (a WarehouseError), not a driver traceback; read commands never create a file."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from benchmart.errors import WarehouseError
     from benchmart.warehouse.engine import make_engine
 
     made = make_engine(warehouse or Settings().resolved_warehouse_url(), writer=writer, read_only=not writer)
+    reachable(made)
+    return made
+
+
+def reachable(made) -> None:
+    """Connect once; a warehouse that cannot be reached is a one-line WarehouseError (exit 5), not a driver traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from benchmart.errors import WarehouseError
+
     try:
         with made.connect():
             pass
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
         raise WarehouseError(f"cannot connect to the warehouse {made.url.render_as_string(hide_password=True)}: {reason}") from None
-    return made
 
 
 def flow_params(warehouse: str | None, sources: Path | None, data_dir: Path | None) -> dict[str, str]:

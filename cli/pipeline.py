@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from benchmart.cli.common import (
-    DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, safe_url, usage_error,
+    DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, reachable, safe_url, usage_error,
 )
 from benchmart.cli.guard import guard_temporary_server
 from benchmart.errors import BenchmartError
@@ -28,9 +28,6 @@ def _preflight(warehouse: str | None, sources, data_dir) -> None:
     file must load, the warehouse URL must parse and, on PostgreSQL, answer. Then say which Prefect API runs the flow."""
     import os
 
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from benchmart.errors import WarehouseError
     from benchmart.ingest.sources import load_sources
     from benchmart.warehouse.engine import make_engine
 
@@ -38,13 +35,9 @@ def _preflight(warehouse: str | None, sources, data_dir) -> None:
     load_sources(sources or settings.sources_file)
     url = warehouse or (Settings(data_dir=data_dir) if data_dir else settings).resolved_warehouse_url()
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":  # a SQLite file is created by the run itself
         try:
-            with engine.connect():
-                pass
-        except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
-            raise WarehouseError(f"cannot connect to the warehouse {safe_url(url)}: {reason}") from None
+            reachable(engine)
         finally:
             engine.dispose()
     api = os.environ.get("PREFECT_API_URL")

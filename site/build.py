@@ -24,6 +24,7 @@ from benchmart.contracts import LANES
 from benchmart.ingest.catalog import Catalog
 from benchmart.site import charts
 from benchmart.site.compare import compare
+from benchmart.transforms.text import tokens
 from benchmart.warehouse import read
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -151,9 +152,5 @@ def _usd(value) -> str:
 
 
 def _tokens(n) -> str:
-    if n is None:
-        return "N/A"
-    for unit, size in (("M", 1_000_000), ("M", 1_048_576), ("K", 1000), ("K", 1024)):
-        if n % size == 0:
-            return f"{n // size}{unit}"
-    return f"{round(n / 1_048_576)}M" if n >= 990_000 else f"{round(n / 1000)}K"
+    """Context sizes as everywhere else (transforms.text.tokens: 1047576 -> 1M)."""
+    return "N/A" if n is None else pl.select(tokens(pl.lit(int(n)))).item()

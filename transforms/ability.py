@@ -42,9 +42,6 @@ class Fit:
         grid = np.arange(lo, hi + step, step)
         return np.interp(theta, grid, self.index(grid))
 
-    def benchmarks(self) -> pl.DataFrame:
-        return pl.DataFrame({"benchmark_id": self.benchmark_ids, "difficulty": self.difficulty, "slope": self.slope})
-
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow

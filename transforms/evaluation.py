@@ -18,16 +18,23 @@ from benchmart.transforms.fct_benchmark_score import fct_benchmark_score, lane_b
 from benchmart.transforms.mart_category_score import mart_category_score
 from benchmart.transforms.mart_head_to_head import call
 from benchmart.transforms.mart_leaderboard import ranked
+from benchmart.transforms.pairs import pair_figures
 from benchmart.transforms.uncertainty import lead_probability, resample
 
 LOSO = {"source_id": pl.String, "models": pl.Int64, "rho_overall": pl.Float64, "rho_index": pl.Float64}
 
 
+def overall(fct_benchmark_score_: pl.DataFrame, dim_benchmark: pl.DataFrame, dim_category: pl.DataFrame, lane: str,
+            rules: RankRules = DEFAULT_RULES) -> pl.DataFrame:
+    """(model_id, overall_score, is_ranked) of one lane, from chosen scores."""
+    cats = mart_category_score(fct_benchmark_score_.lazy(), dim_benchmark.lazy()).filter(pl.col("lane") == lane)
+    return ranked(cats, dim_category.lazy(), rules).collect().select("model_id", "overall_score", "is_ranked")
+
+
 def standings(fct_benchmark_score_: pl.DataFrame, dim_benchmark: pl.DataFrame, dim_category: pl.DataFrame, lane: str,
               rules: RankRules = DEFAULT_RULES) -> pl.DataFrame:
-    """(model_id, overall_score, index_score, is_ranked) of one lane, from chosen scores."""
-    cats = mart_category_score(fct_benchmark_score_.lazy(), dim_benchmark.lazy()).filter(pl.col("lane") == lane)
-    board = ranked(cats, dim_category.lazy(), rules).collect().select("model_id", "overall_score", "is_ranked")
+    """(model_id, overall_score, is_ranked, index_score) of one lane, from chosen scores."""
+    board = overall(fct_benchmark_score_, dim_benchmark, dim_category, lane, rules)
     weighted = dim_benchmark.filter(pl.col("is_weighted")).select("benchmark_id", "category_id")
     cells = lane_scores(fct_benchmark_score_.lazy(), lane).collect().join(weighted, on="benchmark_id").select(
         "model_id", "benchmark_id", "category_id", "score")
@@ -38,6 +45,21 @@ def standings(fct_benchmark_score_: pl.DataFrame, dim_benchmark: pl.DataFrame, d
     return board.join(index, on="model_id", how="left")
 
 
+def held_out(observations: pl.DataFrame, dim_source: pl.DataFrame, dim_benchmark: pl.DataFrame, lane: str, min_models: int):
+    """Per scoring source with >= `min_models` models on weighted benchmarks (in source order): (source id, its own
+    mean score per model and weighted benchmark, the chosen scores from every other source)."""
+    weighted = dim_benchmark.filter(pl.col("is_weighted")).select("benchmark_id")
+    usable = observations.filter(pl.col("provenance") != "generated")
+    if lane == "verified":
+        usable = usable.filter(pl.col("provenance") == "verified")
+    own = usable.join(weighted, on="benchmark_id")
+    covered = own.group_by("source_id").agg(pl.col("model_id").n_unique().alias("n")).filter(pl.col("n") >= min_models)
+    for source in sorted(covered["source_id"].to_list()):
+        held = own.filter(pl.col("source_id") == source).group_by("model_id", "benchmark_id").agg(pl.col("score").mean())
+        rest = fct_benchmark_score(observations.filter(pl.col("source_id") != source).lazy(), dim_source.lazy()).collect()
+        yield source, held, rest
+
+
 def leave_one_source_out(
     observations: pl.DataFrame, dim_source: pl.DataFrame, dim_benchmark: pl.DataFrame, dim_category: pl.DataFrame,
     lane: str = "provisional", min_models: int = 10, rules: RankRules = DEFAULT_RULES, ranked_only: bool = False,
@@ -45,21 +67,12 @@ def leave_one_source_out(
     """Per scoring source with >= `min_models` models on weighted benchmarks: Spearman's rho between its own
     ranking and the overall / the index rebuilt from every other source (`ranked_only`: only models that meet
     the evidence floors without the source). `observations`: fct_benchmark_observation rows of one snapshot."""
-    weighted = dim_benchmark.filter(pl.col("is_weighted")).select("benchmark_id")
-    usable = observations.filter(pl.col("provenance") != "generated")
-    if lane == "verified":
-        usable = usable.filter(pl.col("provenance") == "verified")
-    own = usable.join(weighted, on="benchmark_id")
-    covered = own.group_by("source_id").agg(pl.col("model_id").n_unique().alias("n")).filter(pl.col("n") >= min_models)
     rows = []
-    for source in sorted(covered["source_id"].to_list()):
-        held = own.filter(pl.col("source_id") == source).group_by("model_id", "benchmark_id").agg(pl.col("score").mean()).group_by(
-            "model_id").agg(pl.col("score").mean().alias("source_score"))
-        rest = fct_benchmark_score(observations.filter(pl.col("source_id") != source).lazy(), dim_source.lazy()).collect()
+    for source, held, rest in held_out(observations, dim_source, dim_benchmark, lane, min_models):
         board = standings(rest, dim_benchmark, dim_category, lane, rules)
         if ranked_only:
             board = board.filter(pl.col("is_ranked"))
-        both = held.join(board, on="model_id")
+        both = held.group_by("model_id").agg(pl.col("score").mean().alias("source_score")).join(board, on="model_id")
         rho = both.select(
             pl.len().cast(pl.Int64).alias("models"),
             pl.corr("source_score", "overall_score", method="spearman").alias("rho_overall"),
@@ -88,18 +101,10 @@ def held_out_calls(
     """Per call class (made without the held-out source): pairs, and the share in which the model ahead is also
     ahead on the mean of the held-out source's benchmarks both models have. Pooled over every scoring source with
     >= `min_models` models."""
-    weighted = dim_benchmark.filter(pl.col("is_weighted")).select("benchmark_id")
-    usable = observations.filter(pl.col("provenance") != "generated")
-    if lane == "verified":
-        usable = usable.filter(pl.col("provenance") == "verified")
-    own = usable.join(weighted, on="benchmark_id")
-    covered = own.group_by("source_id").agg(pl.col("model_id").n_unique().alias("n")).filter(pl.col("n") >= min_models)
     checked = []
-    for source in sorted(covered["source_id"].to_list()):
-        held = own.filter(pl.col("source_id") == source).group_by("model_id", "benchmark_id").agg(pl.col("score").mean())
-        rest = fct_benchmark_score(observations.filter(pl.col("source_id") != source).lazy(), dim_source.lazy()).collect()
+    for _, held, rest in held_out(observations, dim_source, dim_benchmark, lane, min_models):
         bench = lane_benchmark_scores(rest.lazy(), dim_benchmark.lazy()).filter(pl.col("lane") == lane).collect()
-        board = standings(rest, dim_benchmark, dim_category, lane, rules).select("model_id", "overall_score")
+        board = overall(rest, dim_benchmark, dim_category, lane, rules).select("model_id", "overall_score")
         h = held.rename({"model_id": "model_a_id", "score": "held_a"}).join(
             held.rename({"model_id": "model_b_id", "score": "held_b"}), on="benchmark_id").filter(pl.col("model_a_id") < pl.col("model_b_id"))
         pairs = h.group_by("model_a_id", "model_b_id").agg((pl.col("held_a") - pl.col("held_b")).mean().alias("held_diff"))
@@ -107,16 +112,13 @@ def held_out_calls(
             board.rename({"model_id": "model_b_id", "overall_score": "overall_b"}), on="model_b_id").with_columns(pl.lit(lane).alias("lane"))
         if pairs.is_empty():
             continue
-        a = bench.select("model_id", "benchmark_id").rename({"model_id": "model_a_id"})
-        b = bench.select("model_id", "benchmark_id").rename({"model_id": "model_b_id"})
-        shared = pairs.select("model_a_id", "model_b_id").join(a, on="model_a_id").join(b, on=["model_b_id", "benchmark_id"]).group_by(
-            "model_a_id", "model_b_id").agg(pl.len().cast(pl.Int64).alias("shared_benchmarks"))
-        p = lead_probability(pairs.select("lane", "model_a_id", "model_b_id"), resample(bench, dim_category, rules))
+        keys = pairs.select("lane", "model_a_id", "model_b_id")
+        shared = pair_figures(keys, bench)[0].select("lane", "model_a_id", "model_b_id", "shared_benchmarks")
+        p = lead_probability(keys, resample(bench, dim_category, rules))
         a_ahead = pl.col("overall_a") >= pl.col("overall_b")
         checked.append(
-            pairs.join(shared, on=["model_a_id", "model_b_id"], how="left").join(p, on=["lane", "model_a_id", "model_b_id"])
-            .with_columns(pl.col("shared_benchmarks").fill_null(0),
-                          pl.when(a_ahead).then(pl.col("p_a_ahead")).otherwise(1 - pl.col("p_a_ahead")).alias("p_lead"))
+            pairs.join(shared, on=["lane", "model_a_id", "model_b_id"]).join(p, on=["lane", "model_a_id", "model_b_id"])
+            .with_columns(pl.when(a_ahead).then(pl.col("p_a_ahead")).otherwise(1 - pl.col("p_a_ahead")).alias("p_lead"))
             .with_columns(call(rules).alias("call"),
                           (pl.when(a_ahead).then(pl.col("held_diff")).otherwise(-pl.col("held_diff")) > 0).alias("agrees"))
             .select("call", "agrees")

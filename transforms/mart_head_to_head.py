@@ -82,10 +82,11 @@ def mart_head_to_head(
             pl.col("shared_categories").fill_null(0),
             pl.col("shared_benchmarks").fill_null(0),
             a_ahead.alias("_a_ahead"),
+            level.alias("_level"),
             p_lead.round(6).alias("p_lead"),
         )
         .with_columns(
-            pl.when((pl.col("shared_benchmarks") == 0) | level).then(None)
+            pl.when((pl.col("shared_benchmarks") == 0) | pl.col("_level")).then(None)
             .when(pl.col("_a_ahead")).then(pl.col("model_a_id")).otherwise(pl.col("model_b_id"))
             .alias("leader_model_id"),
             call(rules).alias("call"),
@@ -213,9 +214,8 @@ def _trailing_pick() -> pl.Expr:
         .otherwise(pl.concat_str([listed.list.head(listed.list.len() - 1).list.join(", "), pl.lit(" and "), listed.list.last()]))
     )
     trail_name = _trail("name_a", "name_b")
-    level = pl.col("overall_score_a").round(1) == pl.col("overall_score_b").round(1)
     return (
-        pl.when(level)
+        pl.when(pl.col("_level"))
         .then(None)
         .when(listed.list.len() > 0)
         .then(pl.format("{} is still the better pick if you need {}.", trail_name, joined))

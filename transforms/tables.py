@@ -59,11 +59,9 @@ def build_tables(
         fct_benchmark_score(observations.lazy(), srcs, ranks), fct_model_price(prices.lazy(), models, vendors.lazy()),
         fct_model_runtime(runtime.lazy(), models, vendors.lazy())
     )
-    category_scores, bench_scores, standing = _wave(
-        mart_category_score(scores, benches), lane_benchmark_scores(scores, benches), ranked(mart_category_score(scores, benches), cats, rules)
-    )
+    category_scores, bench_scores = _wave(mart_category_score(scores, benches), lane_benchmark_scores(scores, benches))
     resamples = resample(bench_scores.collect(), cats.collect(), rules)
-    spread = model_uncertainty(standing.collect(), resamples, rules)
+    spread = model_uncertainty(ranked(category_scores, cats, rules).collect(), resamples, rules)
     board = _wave(mart_leaderboard(category_scores, cats, scores, benches, prices_t, runtime_t, models, srcs, freshness.lazy(), rules,
                                    vendors.lazy(), spread.lazy()))[0]
     pairs = comparable_pairs(board, rules, h2h_top_k).collect()
