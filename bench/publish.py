@@ -69,6 +69,26 @@ def head_to_head(n_ranked: int) -> pl.DataFrame:
     ).head(n)
 
 
+def dimensions(n_models: int, n_bench: int) -> dict[str, pl.DataFrame]:
+    """The dimension rows the synthetic facts refer to (the warehouse's foreign keys want them; published untimed)."""
+    models = [f"model-{i:05d}" for i in range(n_models)]
+    nulls = {"family": pl.String, "is_reasoning": pl.Boolean, "context_window_tokens": pl.Int64, "max_output_tokens": pl.Int64,
+             "open_weights": pl.Boolean, "release_date": pl.Date, "origin": pl.String, "aliases": pl.String, "field_sources": pl.String}
+    benches = [f"bench-{j:03d}" for j in range(n_bench)]
+    return {
+        "dim_category": pl.DataFrame({"category_id": ["coding"], "display_name": ["Coding"], "weight": [1.0],
+                                      "min_benchmarks": pl.Series([None], dtype=pl.Int64)}),
+        "dim_benchmark": pl.DataFrame({"benchmark_id": benches, "display_name": benches}).with_columns(
+            category_id=pl.lit("coding"), is_weighted=pl.lit(True), scale=pl.lit("percent"), scale_min=pl.lit(None, pl.Float64),
+            scale_max=pl.lit(None, pl.Float64), higher_is_better=pl.lit(True), version=pl.lit("1"), freshness=pl.lit("current")),
+        "dim_model": pl.DataFrame({"model_id": models, "display_name": models}).with_columns(
+            vendor=pl.lit("synthetic"), **{c: pl.lit(None, t) for c, t in nulls.items()}),
+        "dim_source": pl.DataFrame({"source_id": ["synthetic"], "kind": ["scores"], "format": ["csv"], "url": ["file:///synthetic"],
+                                    "license": pl.Series([None], dtype=pl.String), "priority": [1], "provenance_default": ["verified"],
+                                    "on_failure": ["use_last_good"]}),
+    }
+
+
 def timed(fn) -> float:
     t = time.perf_counter()
     fn()
@@ -111,6 +131,7 @@ def main() -> None:
 
     t = time.perf_counter()
     frames = {"fct_benchmark_observation": observations(args.models, args.benchmarks), "mart_head_to_head": head_to_head(args.ranked)}
+    dims = dimensions(max(args.models, args.ranked), args.benchmarks)
     print("synthetic data: " + ", ".join(f"{k} {v.height:,} rows" for k, v in frames.items()) + f" ({time.perf_counter() - t:.1f} s)")
 
     from sqlalchemy.engine import make_url
@@ -123,6 +144,7 @@ def main() -> None:
     try:
         engine = make_engine(str(u.set(query={"options": f"-csearch_path={schema}"})), writer=True)
         ensure_current(engine)
+        publish_snapshot(engine, DAY, dims)
         print(f"\nPostgreSQL {u.host}:{u.port or 5432}/{u.database}, schema {schema}")
         print(f"{'table':28} {'rows':>10} {'publish-new':>14} {'publish-replace':>16} {'copy-csv':>12} {'copy-rows':>12} {'replace/csv':>12}")
         for name, frame in frames.items():
@@ -135,11 +157,13 @@ def main() -> None:
     finally:
         with psycopg.connect(conninfo, autocommit=True) as c:
             c.execute(f"DROP SCHEMA {schema} CASCADE")
+            c.execute(f"DROP SCHEMA IF EXISTS {schema}_partitions CASCADE")
 
     if args.sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             engine = make_engine(f"sqlite:///{tmp}/bench.db", writer=True)
             ensure_current(engine)
+            publish_snapshot(engine, DAY, dims)
             print("\nSQLite (WAL, one executemany per table in one transaction)")
             for name, frame in frames.items():
                 new = timed(lambda: publish_snapshot(engine, DAY, {name: frame}))

@@ -126,6 +126,7 @@ def pg_url(pg_reason) -> Iterator[str]:
     finally:
         with psycopg.connect(**conninfo, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema}_partitions CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

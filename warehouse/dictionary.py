@@ -17,7 +17,7 @@ USD per million tokens; NULL means no source has the figure (never an estimate, 
 def _type(column) -> str:
     name = type(column.type).__name__
     return {"AutoString": "text", "String": "text", "Text": "text", "Float": "float", "Integer": "integer",
-            "Boolean": "boolean", "Date": "date", "UTCDateTime": "timestamp (UTC)", "DateTime": "timestamp"}.get(name, name.lower())
+            "Boolean": "boolean", "Date": "date", "UTCDateTime": "timestamp (UTC)", "JsonText": "json (jsonb on PostgreSQL)", "DateTime": "timestamp"}.get(name, name.lower())
 
 
 def render() -> str:

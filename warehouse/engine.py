@@ -41,8 +41,17 @@ def make_engine(url: str, writer: bool = False, busy_timeout_ms: int = SQLITE_BU
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
+        event.listen(engine, "connect", _jsonb_as_text)
+        return engine
     raise WarehouseError(f"unsupported warehouse {parsed.get_backend_name()!r}: use sqlite:/// or postgresql+psycopg://")
+
+
+def _jsonb_as_text(dbapi_conn, _record) -> None:
+    """jsonb columns come back as their JSON text, as on SQLite (readers decode where they need to)."""
+    from psycopg.types.string import TextLoader
+
+    dbapi_conn.adapters.register_loader("jsonb", TextLoader)
 
 
 def _sqlite_recipe(engine: Engine, writer: bool, busy_timeout_ms: int, set_wal: bool = True) -> None:

@@ -38,9 +38,9 @@ def publish_snapshot(
     try:
         with engine.begin() as conn:
             _lock_snapshot(conn, snapshot_date, lock_wait_s)
-            for name, frame in tables.items():
-                if name not in schema.SNAPSHOT_TABLES:
-                    upsert(conn, name, frame)
+            order = {m.__tablename__: i for i, m in enumerate(schema.MODELS)}  # dimensions before what refers to them
+            for name in sorted((n for n in tables if n not in schema.SNAPSHOT_TABLES), key=lambda n: order.get(n, len(order))):
+                upsert(conn, name, tables[name])
             counts, swaps = {}, []
             for name in schema.SNAPSHOT_TABLES:
                 if name not in tables:
@@ -74,28 +74,39 @@ def partition_name(table_name: str, day: date) -> str:
     return f"{table_name}_p{day:%Y%m%d}"
 
 
+def partition_schema(conn: Connection) -> str:
+    """PostgreSQL: the schema that holds the snapshot partitions (quoted), beside the warehouse's own schema, so BI
+    tools list one table per concept (migration 0012 creates it)."""
+    return _quoted(conn.exec_driver_sql("SELECT current_schema()").scalar() + "_partitions")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _load_partition(conn: Connection, name: str, day: date, frame: pl.DataFrame) -> tuple[str, date, str]:
     """PostgreSQL: COPY the snapshot into a new, index-free table shaped like the partition it will become.
 
     The CHECK constraint lets ATTACH skip its validation scan; indexes are built once, on attach,
     which is much cheaper than maintaining them row by row over a DELETEd snapshot.
     """
+    parts = partition_schema(conn)
     staging = partition_name(name, day) + "_new"
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {staging}")
-    conn.exec_driver_sql(f"CREATE TABLE {staging} (LIKE {name} INCLUDING DEFAULTS)")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {parts}.{staging}")
+    conn.exec_driver_sql(f"CREATE TABLE {parts}.{staging} (LIKE {name} INCLUDING DEFAULTS)")
     conn.exec_driver_sql(
-        f"ALTER TABLE {staging} ADD CONSTRAINT {staging}_in_snapshot CHECK (snapshot_date = DATE '{day.isoformat()}')"
+        f"ALTER TABLE {parts}.{staging} ADD CONSTRAINT {staging}_in_snapshot CHECK (snapshot_date = DATE '{day.isoformat()}')"
     )
-    bulk_insert(conn, staging, frame, columns_of=name)
+    bulk_insert(conn, f"{parts}.{staging}", frame, columns_of=name)
     return name, day, staging
 
 
 def _swap_partition(conn: Connection, name: str, day: date, staging: str) -> None:
-    part = partition_name(name, day)
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {part}")
-    conn.exec_driver_sql(f"ALTER TABLE {name} ATTACH PARTITION {staging} FOR VALUES IN ('{day.isoformat()}')")
-    conn.exec_driver_sql(f"ALTER TABLE {staging} RENAME TO {part}")
-    conn.exec_driver_sql(f"ALTER TABLE {part} RENAME CONSTRAINT {staging}_in_snapshot TO {part}_in_snapshot")
+    parts, part = partition_schema(conn), partition_name(name, day)
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {parts}.{part}")
+    conn.exec_driver_sql(f"ALTER TABLE {name} ATTACH PARTITION {parts}.{staging} FOR VALUES IN ('{day.isoformat()}')")
+    conn.exec_driver_sql(f"ALTER TABLE {parts}.{staging} RENAME TO {part}")
+    conn.exec_driver_sql(f"ALTER TABLE {parts}.{part} RENAME CONSTRAINT {staging}_in_snapshot TO {part}_in_snapshot")
 
 
 def prune_head_to_head(conn: Connection, older_than: date) -> int:
@@ -106,9 +117,9 @@ def prune_head_to_head(conn: Connection, older_than: date) -> int:
     for name in HEAD_TO_HEAD_TABLES:
         removed += conn.execute(dated(f"SELECT count(*) FROM {name} WHERE snapshot_date < :d"), {"d": older_than}).scalar() or 0
         if conn.dialect.name == "postgresql":
-            for (part,) in conn.execute(text(_PARTITIONS), {"t": name}).fetchall():
+            for home, part in conn.execute(text(_PARTITIONS), {"t": name}).fetchall():
                 if part[-8:].isdigit() and part[-8:] < f"{older_than:%Y%m%d}":
-                    conn.exec_driver_sql(f"DROP TABLE {part}")
+                    conn.exec_driver_sql(f"DROP TABLE {_quoted(home)}.{_quoted(part)}")
         else:
             conn.execute(dated(f"DELETE FROM {name} WHERE snapshot_date < :d"), {"d": older_than})
     return removed
@@ -133,7 +144,7 @@ def prune_ops(conn: Connection, older_than: date | None = None, superseded: bool
 
 
 _PARTITIONS = """
-    SELECT c.relname FROM pg_inherits i
+    SELECT c.relnamespace::regnamespace::text, c.relname FROM pg_inherits i
     JOIN pg_class c ON c.oid = i.inhrelid
     JOIN pg_class p ON p.oid = i.inhparent
     WHERE p.relname = :t AND p.relnamespace = to_regnamespace(current_schema())
@@ -181,12 +192,19 @@ def bulk_insert(conn: Connection, name: str, frame: pl.DataFrame, columns_of: st
         raise WarehouseError(f"{name}: frame lacks columns {sorted(missing)}")
     frame = frame.select(columns)
     if conn.dialect.name == "postgresql":
-        _copy_postgres(conn, name, frame)
+        table = schema.table(columns_of or name)
+        _copy_postgres(conn, name, frame, frozenset(c.name for c in table.columns if isinstance(c.type, schema.JsonText)))
     else:
         _executemany_sqlite(conn, name, frame)
 
 
-def _copy_postgres(conn: Connection, name: str, frame: pl.DataFrame) -> None:
+def _copy_postgres(conn: Connection, name: str, frame: pl.DataFrame, json_columns: frozenset[str] = frozenset()) -> None:
+    """COPY in chunks. PostgreSQL's text refuses the NUL character and jsonb also its escape: both become U+FFFD."""
+    def safe(c: str) -> pl.Expr:
+        text = pl.col(c).str.replace_all("\x00", "\ufffd", literal=True)
+        return text.str.replace_all("\\u0000", "\\ufffd", literal=True) if c in json_columns else text
+
+    frame = frame.with_columns([safe(c) for c, t in frame.schema.items() if t == pl.String])
     cols = ", ".join(frame.columns)
     raw = conn.connection.driver_connection  # the psycopg connection of this very transaction
     payload = frame.write_csv(include_header=False).encode()  # tz-aware datetimes carry their offset

@@ -51,6 +51,16 @@ def aggregated_unmatched(quarantine: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([quarantine.filter(~unmatched).select("source_id", "stage", "rule", "record"), grouped])
 
 
+def as_json(record: str) -> str:
+    """The record as JSON text (ops_quarantine.record is jsonb on PostgreSQL): a connector's raw text that is not
+    JSON becomes a JSON string of itself."""
+    try:
+        json.loads(record)
+    except ValueError:
+        return json.dumps(record)
+    return record
+
+
 def record_run(
     conn: Connection,
     run_id: str,
@@ -88,7 +98,7 @@ def record_run(
         ]
     )
     upsert(conn, "ops_pipeline_run", run)
-    quarantine = aggregated_unmatched(quarantine)
+    quarantine = aggregated_unmatched(quarantine).with_columns(pl.col("record").map_elements(as_json, return_dtype=pl.String))
     conn.execute(text("DELETE FROM ops_quarantine WHERE run_id = :r"), {"r": run_id})
     bulk_insert(
         conn,

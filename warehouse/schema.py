@@ -6,8 +6,11 @@ Column names are what BI dashboards rely on: add, never rename.
 """
 
 from datetime import date, datetime
+import json
 
 from sqlalchemy import Column, Index, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from benchmart.settings import DEFAULT_RULES
@@ -24,6 +27,40 @@ def col(description: str, default=None, **kw):
 def text_col(description: str, nullable: bool = True):
     return Field(default=None, description=description, sa_column=Column(Text, nullable=nullable))
 
+
+def jsonb_safe(text: str) -> str:
+    """JSON text PostgreSQL's jsonb accepts: it refuses the NUL character (raw or escaped), which becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd").replace("\\u0000", "\\ufffd")
+
+
+class JsonText(TypeDecorator):
+    """JSON kept as its text: `text` on SQLite, `jsonb` on PostgreSQL (so BI tools and `->>` read into it). The
+    application writes and reads the JSON text on both engines (the engine registers jsonb's text loader)."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(JSONB(none_as_null=True) if dialect.name == "postgresql" else Text())
+
+    def process_bind_param(self, value, dialect):
+        if value is None or dialect.name != "postgresql":
+            return value
+        return json.loads(jsonb_safe(value)) if isinstance(value, str) else value
+
+    def process_result_value(self, value, dialect):
+        return value if value is None or isinstance(value, str) else json.dumps(value)
+
+    def compare_against_backend(self, dialect, conn_type) -> bool:
+        return isinstance(conn_type, JSONB) if dialect.name == "postgresql" else isinstance(conn_type, Text)
+
+
+def json_col(description: str, nullable: bool = True):
+    return Field(default=None, description=description, sa_column=Column(JsonText, nullable=nullable))
+
+
+# foreign keys are named fk_<table>_<column> (migration 0012 creates them so on both engines)
+SQLModel.metadata.naming_convention = {**SQLModel.metadata.naming_convention, "fk": "fk_%(table_name)s_%(column_0_name)s"}
 
 SNAPSHOT = "As-of date of the snapshot (UTC)"
 LANE = "verified (verified rows only) or provisional (verified + unverified)"
@@ -49,7 +86,7 @@ class DimBenchmark(SQLModel, table=True):
     __tablename__ = "dim_benchmark"
     benchmark_id: str = key("Benchmark id, e.g. gpqa-diamond")
     display_name: str = col("Name to show")
-    category_id: str = col("Category it counts toward (dim_category)")
+    category_id: str = col("Category it counts toward (dim_category)", foreign_key="dim_category.category_id")
     is_weighted: bool = col("true: averaged into category scores; false: display-only")
     scale: str = col("How raw values map to 0..100: percent, fraction, elo (min-max over the snapshot) or explicit")
     scale_min: float | None = col("Lower bound of an explicit scale, in the benchmark's raw unit")
@@ -73,8 +110,8 @@ class DimModel(SQLModel, table=True):
     open_weights: bool | None = col("Weights are published")
     release_date: date | None = col("Release date")
     origin: str | None = col("Where the row comes from: curated (the catalog) or the registry source that lists the model")
-    aliases: str | None = text_col("JSON array: every other name the model goes by in the catalog and the registries")
-    field_sources: str | None = text_col("JSON object: for each field, curated or the source its value came from")
+    aliases: str | None = json_col("JSON array: every other name the model goes by in the catalog and the registries")
+    field_sources: str | None = json_col("JSON object: for each field, curated or the source its value came from")
 
 
 class DimSource(SQLModel, table=True):
@@ -96,9 +133,9 @@ class FctBenchmarkObservation(SQLModel, table=True):
 
     __tablename__ = "fct_benchmark_observation"
     snapshot_date: date = key(SNAPSHOT)
-    source_id: str = key(SOURCE)
-    model_id: str = key(MODEL)
-    benchmark_id: str = key("Benchmark id (dim_benchmark)")
+    source_id: str = key(SOURCE, foreign_key="dim_source.source_id")
+    model_id: str = key(MODEL, foreign_key="dim_model.model_id")
+    benchmark_id: str = key("Benchmark id (dim_benchmark)", foreign_key="dim_benchmark.benchmark_id")
     variant: str | None = col("Effort/thinking setting of the run, e.g. high, thinking-64k; NULL: default or unstated")
     raw_value: float = col("Value as published, in the unit below or the benchmark's scale")
     unit: str | None = col("percent or fraction when the source states it; NULL: the benchmark's scale")
@@ -116,12 +153,12 @@ class FctBenchmarkScore(SQLModel, table=True):
 
     __tablename__ = "fct_benchmark_score"
     snapshot_date: date = key(SNAPSHOT)
-    model_id: str = key(MODEL)
-    benchmark_id: str = key("Benchmark id (dim_benchmark)")
+    model_id: str = key(MODEL, foreign_key="dim_model.model_id")
+    benchmark_id: str = key("Benchmark id (dim_benchmark)", foreign_key="dim_benchmark.benchmark_id")
     variant: str | None = col("Variant of the chosen observation (the model's best declared variant available)")
     score: float = col("Normalized score, 0..100, higher is better")
     raw_value: float = col("Value as published")
-    source_id: str = col("Source of the chosen observation")
+    source_id: str = col("Source of the chosen observation", foreign_key="dim_source.source_id")
     provenance: str = col("verified or unverified")
     observed_on: date | None = col("Date the source gives for the result")
     citation: str | None = col("URL or reference of the primary source")
@@ -134,8 +171,8 @@ class FctModelPrice(SQLModel, table=True):
 
     __tablename__ = "fct_model_price"
     snapshot_date: date = key(SNAPSHOT)
-    model_id: str = key(MODEL)
-    source_id: str = key(SOURCE)
+    model_id: str = key(MODEL, foreign_key="dim_model.model_id")
+    source_id: str = key(SOURCE, foreign_key="dim_source.source_id")
     provider: str = key("API provider selling the model, e.g. openai, azure")
     input_usd_per_mtok: float = col(USD_IN)
     output_usd_per_mtok: float = col(USD_OUT)
@@ -152,8 +189,8 @@ class FctModelRuntime(SQLModel, table=True):
 
     __tablename__ = "fct_model_runtime"
     snapshot_date: date = key(SNAPSHOT)
-    model_id: str = key(MODEL)
-    source_id: str = key(SOURCE)
+    model_id: str = key(MODEL, foreign_key="dim_model.model_id")
+    source_id: str = key(SOURCE, foreign_key="dim_source.source_id")
     provider: str = col("API provider measured (the vendor's own when the source has it, then by name)")
     output_tokens_per_s: float | None = col("Output speed, tokens per second")
     ttft_s: float | None = col("Latency, seconds to first token")
@@ -166,8 +203,8 @@ class MartCategoryScore(SQLModel, table=True):
     __tablename__ = "mart_category_score"
     snapshot_date: date = key(SNAPSHOT)
     lane: str = key(LANE)
-    model_id: str = key(MODEL)
-    category_id: str = key("Category id (dim_category)")
+    model_id: str = key(MODEL, foreign_key="dim_model.model_id")
+    category_id: str = key("Category id (dim_category)", foreign_key="dim_category.category_id")
     score: float = col("Mean normalized score over the category's weighted benchmarks the model has, 0..100")
     n_benchmarks: int = col("Weighted benchmarks behind the score")
     coverage: float = col("n_benchmarks / weighted benchmarks in the category, 0..1")
@@ -181,7 +218,7 @@ class MartLeaderboard(SQLModel, table=True):
     __table_args__ = (Index("ix_mart_leaderboard_model", "model_id", "lane", "snapshot_date"),)
     snapshot_date: date = key(SNAPSHOT)
     lane: str = key(LANE)
-    model_id: str = key(MODEL)
+    model_id: str = key(MODEL, foreign_key="dim_model.model_id")
     overall_score: float = col("Weighted mean of category scores over the categories the model has, 0..100")
     rank: int | None = col(f"1 = best by {DEFAULT_RULES.rank_by}_score (BENCHMART_RANK_BY); ties share the lower rank; NULL when not ranked")
     is_ranked: bool = col(f"Enough evidence: {DEFAULT_RULES.describe()} (BENCHMART_MIN_BENCHMARKS, BENCHMART_MIN_CATEGORIES, "
@@ -199,7 +236,7 @@ class MartLeaderboard(SQLModel, table=True):
     has_free_tier: bool | None = col("A free tier or free offer exists (never shown as a price)")
     output_tokens_per_s: float | None = col("Output speed, tokens per second; NULL: not measured")
     ttft_s: float | None = col("Latency, seconds to first token; NULL: not measured")
-    runtime_source_id: str | None = col("Source of the runtime figures")
+    runtime_source_id: str | None = col("Source of the runtime figures", foreign_key="dim_source.source_id")
     runtime_suspect: bool | None = col("The runtime figures are suspect (shared alike by several models of the source)")
     context_window_tokens: int | None = col("Context window, tokens")
     is_reasoning: bool | None = col("Reasoning model")
@@ -226,15 +263,15 @@ class MartHeadToHead(SQLModel, table=True):
     __table_args__ = (Index("ix_mart_head_to_head_model_b", "snapshot_date", "lane", "model_b_id"),)
     snapshot_date: date = key(SNAPSHOT)
     lane: str = key(LANE)
-    model_a_id: str = key("First model (alphabetically smaller id)")
-    model_b_id: str = key("Second model")
+    model_a_id: str = key("First model (alphabetically smaller id)", foreign_key="dim_model.model_id")
+    model_b_id: str = key("Second model", foreign_key="dim_model.model_id")
     overall_a: float = col("Overall score of model a, 0..100")
     overall_b: float = col("Overall score of model b, 0..100")
     overall_diff: float = col("overall_a - overall_b, points")
-    leader_model_id: str | None = col("Model ahead on the published overall; NULL when level (to 0.1) or the pair shares no weighted benchmark. Whether that is a call: see call")
+    leader_model_id: str | None = col("Model ahead on the published overall; NULL when level (to 0.1) or the pair shares no weighted benchmark. Whether that is a call: see call", foreign_key="dim_model.model_id")
     shared_categories: int = col("Categories both models have")
-    sharpest_category_id: str | None = col("Shared category with the largest gap")
-    swing_benchmark_id: str | None = col("Shared weighted benchmark with the largest gap")
+    sharpest_category_id: str | None = col("Shared category with the largest gap", foreign_key="dim_category.category_id")
+    swing_benchmark_id: str | None = col("Shared weighted benchmark with the largest gap", foreign_key="dim_benchmark.benchmark_id")
     swing_a: float | None = col("Model a's normalized score on that benchmark")
     swing_b: float | None = col("Model b's normalized score on that benchmark")
     verdict: str = text_col("Generated summary: who leads and by how much, sharpest category, biggest swing, when to pick the other", nullable=False)
@@ -250,13 +287,13 @@ class MartHeadToHeadCategory(SQLModel, table=True):
     __tablename__ = "mart_head_to_head_category"
     snapshot_date: date = key(SNAPSHOT)
     lane: str = key(LANE)
-    model_a_id: str = key("First model")
-    model_b_id: str = key("Second model")
-    category_id: str = key("Shared category")
+    model_a_id: str = key("First model", foreign_key="dim_model.model_id")
+    model_b_id: str = key("Second model", foreign_key="dim_model.model_id")
+    category_id: str = key("Shared category", foreign_key="dim_category.category_id")
     score_a: float = col("Model a's category score, 0..100")
     score_b: float = col("Model b's category score, 0..100")
     diff: float = col("score_a - score_b, points")
-    top_benchmark_id: str | None = col("Benchmark both have with the largest gap; NULL when they share none")
+    top_benchmark_id: str | None = col("Benchmark both have with the largest gap; NULL when they share none", foreign_key="dim_benchmark.benchmark_id")
     same_benchmarks: bool = col("Both averages rest on the same benchmarks (if not: apples to oranges)")
 
 
@@ -283,12 +320,12 @@ class OpsPipelineRun(SQLModel, table=True):
     status: str = col("success, success_stale, failed_validation or failed")
     started_at: datetime = col("Start (UTC)")
     finished_at: datetime | None = col("End (UTC)")
-    row_counts: str | None = text_col("JSON: rows per table published")
-    sources: str | None = text_col(
+    row_counts: str | None = json_col("JSON: rows per table published")
+    sources: str | None = json_col(
         "JSON: per source status (fresh, unchanged, stale, missing), payload, records, parse rejects, "
         "rows dated after the snapshot (left out), error"
     )
-    stages: str | None = text_col("JSON: seconds per stage")
+    stages: str | None = json_col("JSON: seconds per stage")
     quarantined: int = col("Rows sent to ops_quarantine", default=0)
     unmatched: int = col("Distinct names that resolved to no catalog entry", default=0)
     error: str | None = text_col("Why the run failed")
@@ -304,7 +341,7 @@ class OpsQuarantine(SQLModel, table=True):
     source_id: str | None = col(SOURCE)
     stage: str = col("parse, resolve:<kind>, transform or validate:<suite>")
     rule: str = col("Rule broken, e.g. unknown_model, score_out_of_range")
-    record: str = text_col("The record as JSON; for unmatched names {name, records, example}: one row per name", nullable=False)
+    record: str = json_col("The record as JSON; for unmatched names {name, records, example}: one row per name", nullable=False)
 
 
 class OpsUnmatchedName(SQLModel, table=True):

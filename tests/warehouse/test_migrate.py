@@ -16,7 +16,7 @@ from benchmart.warehouse.migrate import ensure_current
 from benchmart.warehouse.publish import publish_snapshot
 from benchmart.warehouse.read import table_at
 
-from .test_publish import board
+from .test_publish import board, dims
 
 
 def test_a_new_warehouse_is_created_at_head_and_matches_the_models(warehouse_url):
@@ -38,6 +38,9 @@ def test_an_old_warehouse_is_refused_until_upgraded_and_keeps_its_data(warehouse
     migrate.upgrade(engine, "0001")
     with engine.begin() as conn:  # rows as benchmart 0.1 wrote them, in the 0001 columns
         old = sa.Table("mart_leaderboard", sa.MetaData(), autoload_with=conn)
+        for name, frame in dims().items():  # the dimensions those rows refer to
+            dim = sa.Table(name, sa.MetaData(), autoload_with=conn)
+            conn.execute(dim.insert(), frame.select([c.name for c in dim.columns]).to_dicts())
         for day, n, score in ((date(2026, 11, 1), 3, 90.0), (date(2026, 11, 2), 2, 80.0)):
             rows = board(day, n, score).drop("variants", "stale_sources").to_dicts()
             conn.execute(old.insert(), rows)

@@ -39,11 +39,11 @@ def board(day: date, n: int, score: float) -> pl.DataFrame:
             "has_free_tier": [False] * (n - 1) + [True],
             "output_tokens_per_s": [80.0] * n,
             "ttft_s": [0.76] * n,
-            "runtime_source_id": [""] * n,  # empty string must stay an empty string, not NULL
+            "runtime_source_id": ["benchmart-runtime"] * n,
             "runtime_suspect": [False] * n,
             "context_window_tokens": [262144] * n,
             "is_reasoning": [True, False] * (n // 2) + [None] * (n % 2),
-            "variants": ["high"] + [None] * (n - 1),
+            "variants": (["high", ""] + [None] * n)[:n],  # an empty string must stay an empty string, not NULL
             "stale_sources": [None] * (n - 1) + ["litellm"],
             "benchmarks_covered": [9] * n,
             "unranked_reason": [None] * n,
@@ -62,10 +62,28 @@ def board(day: date, n: int, score: float) -> pl.DataFrame:
     )
 
 
+def dims(models: int = 20) -> dict[str, pl.DataFrame]:
+    """The dimension rows the facts and marts here refer to (the warehouse's foreign keys want them)."""
+    model_ids = [f"m{i:03d}" for i in range(models)] + ["a", "b"]
+    return {
+        "dim_category": pl.DataFrame({"category_id": ["coding"], "display_name": ["Coding"], "weight": [1.0], "min_benchmarks": [None]},
+                                     schema_overrides={"min_benchmarks": pl.Int64}),
+        "dim_model": pl.DataFrame({"model_id": model_ids, "display_name": model_ids, "vendor": ["test"] * len(model_ids)}).with_columns(
+            [pl.lit(None, t).alias(c) for c, t in (("family", pl.String), ("is_reasoning", pl.Boolean), ("context_window_tokens", pl.Int64),
+             ("max_output_tokens", pl.Int64), ("open_weights", pl.Boolean), ("release_date", pl.Date), ("origin", pl.String),
+             ("aliases", pl.String), ("field_sources", pl.String))]),
+        "dim_source": pl.DataFrame({"source_id": ["litellm", "benchmart-runtime"], "kind": ["prices", "runtime"], "format": ["litellm", "csv"],
+                                    "url": ["file:///x", "file:///y"], "license": [None, None], "priority": [1, 1],
+                                    "provenance_default": ["unverified"] * 2, "on_failure": ["use_last_good"] * 2},
+                                   schema_overrides={"license": pl.String}),
+    }
+
+
 @pytest.fixture()
 def engine(warehouse_url):
     e = make_engine(warehouse_url, writer=True)
     ensure_current(e)
+    publish_snapshot(e, D1, dims())
     yield e
     e.dispose()
 
@@ -154,6 +172,7 @@ def test_sqlite_publisher_gives_up_after_a_bounded_wait_with_a_clear_message(tmp
     url = f"sqlite:///{tmp_path / 'w.db'}"
     holder = make_engine(url, writer=True)
     ensure_current(holder)
+    publish_snapshot(holder, D1, dims())
     impatient = make_engine(url, writer=True, busy_timeout_ms=200)
     with publisher_held_before_commit(holder, D2, 2, 80.0):
         with pytest.raises(WarehouseError, match="another run is publishing"):
@@ -185,6 +204,7 @@ def test_postgresql_publisher_gives_up_after_a_bounded_wait_with_a_clear_message
 
     engine = make_engine(pg_url, writer=True)
     ensure_current(engine)
+    publish_snapshot(engine, D1, dims())
     key = int.from_bytes(hashlib.sha256(f"benchmart:{D2}".encode()).digest()[:8], "big", signed=True)
     u = make_url(pg_url)
     with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username, dbname=u.database) as other:
