@@ -17,7 +17,7 @@ from benchmart.cli import boards, methodology, pipeline, report, sources, wareho
 app = typer.Typer(help="benchmart: LLM benchmark results, prices and runtime -> leaderboards and head-to-heads.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 for command in (pipeline.run, pipeline.backfill, pipeline.serve, pipeline.deploy, boards.leaderboard, boards.compare,
-                methodology.evaluate, report.site):
+                methodology.evaluate, report.site, report.browse):
     app.command()(command)
 
 models_app = typer.Typer(help="The catalog's models; `unmatched` lists the names no model matched.", invoke_without_command=True)

@@ -37,3 +37,53 @@ def site(
         fail(exc)
     console.print(f"site for snapshot {report.snapshot}: {len(report.pages)} pages, {report.bytes / 1e6:.1f} MB, {report.seconds:.1f} s")
     console.print(f"open {(report.out / 'index.html').resolve().as_uri()}", soft_wrap=True, markup=False, highlight=False)
+
+
+def browse(
+    warehouse: WarehouseOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8001,
+    metadata_out: Annotated[Optional[Path], typer.Option("--metadata-out", help="Write Datasette's metadata JSON here and exit (for your own `datasette serve`).")] = None,
+) -> None:
+    """Browse the SQLite warehouse in Datasette (optional extra: pip install 'benchmart[browse]'): described tables and
+    columns, model names instead of ids, the example BI queries as canned queries."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    from benchmart.errors import WarehouseError
+    from benchmart.site.browse import metadata
+    from benchmart.warehouse import read
+
+    try:
+        wh = engine(warehouse)
+        if wh.dialect.name != "sqlite":
+            raise WarehouseError("`benchmart browse` serves a SQLite warehouse; point Metabase, Superset or psql at PostgreSQL "
+                                 "(docs/bi-queries.md has the queries)")
+        read.require_schema(wh)
+    except BenchmartError as exc:
+        fail(exc)
+    db = Path(wh.url.database).resolve()
+    meta = json.dumps(metadata(db.stem), indent=2)
+    if metadata_out is not None:
+        metadata_out.write_text(meta, encoding="utf-8")
+        console.print(f"wrote {metadata_out}; serve with: datasette serve {db} --metadata {metadata_out}", markup=False, soft_wrap=True)
+        return
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        fail(BenchmartError("Datasette is not installed: pip install 'benchmart[browse]' (or pip install datasette)"))
+    with tempfile.TemporaryDirectory(prefix="benchmart-browse-") as tmp:
+        meta_file = Path(tmp) / "metadata.json"
+        meta_file.write_text(meta, encoding="utf-8")
+        console.print(f"browsing {db} at http://{host}:{port}/ (Ctrl-C stops)", markup=False, soft_wrap=True)
+        proc = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(meta_file),
+                                 "--host", host, "--port", str(port)])
+        try:
+            code = proc.wait()
+        except KeyboardInterrupt:
+            proc.terminate()
+            code = proc.wait()
+    if code not in (0, -15):
+        raise typer.Exit(code)

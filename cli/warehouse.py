@@ -26,22 +26,26 @@ def upgrade(warehouse: WarehouseOpt = None) -> None:
 
 def docs(
     out: Annotated[Path, typer.Option("--out", help="Where to write the data dictionary.")] = Path("docs") / "warehouse.md",
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the file is not current, write nothing.")] = False,
+    queries_out: Annotated[Path, typer.Option("--queries-out", help="Where to write the example BI queries.")] = Path("docs") / "bi-queries.md",
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when a file is not current, write nothing.")] = False,
 ) -> None:
-    """Generate the data dictionary from the SQLModel classes."""
-    from benchmart.warehouse.dictionary import render
+    """Generate the data dictionary (from the SQLModel classes) and the example BI queries (from warehouse/queries.py)."""
+    from benchmart.warehouse import dictionary, queries
 
-    text_ = render()
-    current = out.read_text(encoding="utf-8") if out.exists() else ""
-    if check:
-        if current != text_:
-            err.print(f"[bold red]error:[/] {out} is stale; run `benchmart warehouse docs`")
-            raise typer.Exit(1)
-        console.print(f"{out} is current")
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text_, encoding="utf-8")
-    console.print(f"wrote {out}")
+    stale = []
+    for path, text_ in ((out, dictionary.render()), (queries_out, queries.render())):
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current == text_:
+            console.print(f"{path} is current", markup=False)
+        elif check:
+            stale.append(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text_, encoding="utf-8")
+            console.print(f"wrote {path}", markup=False)
+    if stale:
+        err.print(f"error: {', '.join(map(str, stale))} stale; run `benchmart warehouse docs`", markup=False)
+        raise typer.Exit(1)
 
 
 def prune(

@@ -1,23 +1,24 @@
 """Docs that must match the code: the data dictionary and the example BI queries (run on both engines)."""
 
 from datetime import date
-import re
 
 import pytest
 from sqlalchemy import text
 
 from ..conftest import PROJECT_ROOT
 from benchmart.flows.nightly import nightly
+from benchmart.warehouse import queries
 from benchmart.warehouse.dictionary import render
 from benchmart.warehouse.engine import make_engine
 
 from ..conftest import write_sources
 
-QUERIES = dict(re.findall(r"### (\w+)\n.*?```sql\n(.*?)```", (PROJECT_ROOT / "docs" / "bi-queries.md").read_text(), re.S))
+QUERIES = {q.name: q.sql for q in queries.QUERIES}
 
 
-def test_the_data_dictionary_is_current():
+def test_the_data_dictionary_and_the_example_queries_are_current():
     assert (PROJECT_ROOT / "docs" / "warehouse.md").read_text() == render(), "run `benchmart warehouse docs`"
+    assert (PROJECT_ROOT / "docs" / "bi-queries.md").read_text() == queries.render(), "run `benchmart warehouse docs`"
 
 
 def test_every_column_is_described():
@@ -39,9 +40,13 @@ def bi_engine(request, golden, tmp_path, served_samples):
 
 
 def test_example_bi_queries_answer_on_both_engines(bi_engine):
-    assert set(QUERIES) == {"top_10_by_category", "rank_history", "cheapest_above_score", "head_to_head_lookup", "head_to_head_categories"}
+    assert set(QUERIES) == {"leaderboard", "top_10_by_category", "rank_history", "cheapest_above_score", "head_to_head_lookup", "head_to_head_categories"}
     with bi_engine.connect() as conn:
         got = {name: conn.execute(text(sql)).mappings().all() for name, sql in QUERIES.items()}
+    board = got["leaderboard"]
+    ranked = [r["ranked"] for r in board]
+    assert ranked == sorted(ranked, reverse=True) and ranked[0] == "yes"  # ranked first
+    assert [r["rank"] for r in board if r["ranked"] == "yes"] == sorted(r["rank"] for r in board if r["ranked"] == "yes")
     assert len(got["top_10_by_category"]) == 10
     assert got["top_10_by_category"][0]["score"] >= got["top_10_by_category"][-1]["score"]
     assert [r["lane"] for r in got["rank_history"]] == ["provisional", "verified"]
