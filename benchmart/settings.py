@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     h2h_retention_days: int | None = Field(
         default=None, ge=0, description="Keep head-to-head snapshots this many days back; None keeps all."
     )
+    site_dir: Path | None = Field(default=None, description="After a nightly run publishes, write the report site here "
+                                                             "(replaced atomically); None: no site.")
     publish_wait_s: float = Field(default=60.0, gt=0, description="How long a run waits for another run's publish, then fails.")
     max_row_drop: float = Field(
         default=0.5, ge=0, le=1, description="Fail when a table shrinks by more than this share versus the previous snapshot "

@@ -1,5 +1,6 @@
 """Commands that run the pipeline: run (nightly once), backfill, serve and deploy."""
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 from rich import box
@@ -51,15 +52,18 @@ def run(
     warehouse: WarehouseOpt = None,
     sources: SourcesOpt = None,
     data_dir: DataDirOpt = None,
+    site_dir: Annotated[Optional[Path], typer.Option("--site", help="Also write the report site of the snapshot here "
+                                                                   "(default: BENCHMART_SITE_DIR, else none).")] = None,
 ) -> None:
-    """Run the nightly flow once: fetch, land, parse, validate, transform, publish."""
+    """Run the nightly flow once: fetch, land, parse, validate, transform, publish (and write the site, with --site)."""
     from benchmart.flows.nightly import nightly
 
     day = parse_date(date_)
     try:
         _preflight(warehouse, sources, data_dir)
         with _quiet_heartbeat():
-            result = nightly(snapshot_date=day, **flow_params(warehouse, sources, data_dir))
+            params = flow_params(warehouse, sources, data_dir) | ({"site_dir": str(site_dir)} if site_dir else {})
+            result = nightly(snapshot_date=day, **params)
     except BenchmartError as exc:
         fail(exc)
     counts = ", ".join(f"{k} {v:,}" for k, v in result.row_counts.items())
@@ -70,6 +74,8 @@ def run(
         top = ", ".join(f"{r['name']} ({r['source_id']}, {r['rows']})" for r in models.head(5).to_dicts())
         console.print("[yellow]unmatched models (benchmart models unmatched):[/] ", end="")
         console.print(top, markup=False)
+    if result.site:
+        console.print(f"site: open {result.site}", markup=False, soft_wrap=True, highlight=False)
     for s in result.stale_sources:
         console.print(f"[yellow]warning:[/] " + escape(f"source {s['source_id']} is {s['status']}: {s.get('error')}"))
     if result.stale_sources:

@@ -22,13 +22,17 @@ FLOW_NAME = "benchmart-nightly"
 
 @flow(name=FLOW_NAME, flow_run_name=lambda: f"nightly-{flow_run.parameters.get('snapshot_date') or scheduled_date()}")
 def nightly(snapshot_date: date | None = None, warehouse_url: str | None = None, sources_file: str | None = None,
-            data_dir: str | None = None) -> RunResult:
-    """Fetch every source, land, parse, resolve, validate, transform and publish one snapshot."""
-    settings = settings_for(warehouse_url, sources_file, data_dir)
+            data_dir: str | None = None, site_dir: str | None = None) -> RunResult:
+    """Fetch every source, land, parse, resolve, validate, transform and publish one snapshot; then, when a site
+    folder is set (`site_dir`, BENCHMART_SITE_DIR), write the report site of that snapshot."""
+    settings = settings_for(warehouse_url, sources_file, data_dir, site_dir)
     day = as_date(snapshot_date) if snapshot_date else scheduled_date()
     catalog, sources = load_catalog(settings.catalog_dir), load_sources(settings.sources_file)
     reads = fetch_all(sources, settings)
-    return run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=str(flow_run.id or uuid.uuid4()))
+    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=str(flow_run.id or uuid.uuid4()))
+    if settings.site_dir is not None and result.status.startswith("success"):
+        result.site = tasks.write_site(result.warehouse_url, catalog, settings.site_dir, day)
+    return result
 
 
 def fetch_all(sources: list[SourceConfig], settings: Settings) -> list[acquire.SourceRead]:
@@ -70,6 +74,7 @@ def as_date(value) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def settings_for(warehouse_url=None, sources_file=None, data_dir=None) -> Settings:
-    overrides = {k: v for k, v in {"warehouse_url": warehouse_url, "sources_file": sources_file, "data_dir": data_dir}.items() if v}
+def settings_for(warehouse_url=None, sources_file=None, data_dir=None, site_dir=None) -> Settings:
+    overrides = {k: v for k, v in {"warehouse_url": warehouse_url, "sources_file": sources_file, "data_dir": data_dir,
+                                   "site_dir": site_dir}.items() if v}
     return Settings(**overrides)

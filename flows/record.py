@@ -33,6 +33,7 @@ class RunResult:
     checks: list[dict] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    site: str | None = None  # file:// URL of the report site's index page, when the run wrote one
     _open: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property

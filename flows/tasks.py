@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import polars as pl
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 import benchmart
@@ -77,3 +77,20 @@ def publish(engine_url: str, snapshot_date: date, tables: dict, record, retentio
                                 lock_wait_s=wait_s)
     finally:
         engine.dispose()
+
+
+@task(name="write-site", cache_policy=NO_CACHE)
+def write_site(engine_url: str, catalog, out: Path, snapshot_date: date) -> str:
+    """The report site of the snapshot just published (benchmart.site.build), swapped in whole; returns its index page."""
+    from benchmart.errors import BenchmartError
+    from benchmart.site.build import build_site
+
+    engine = make_engine(engine_url, read_only=True)
+    try:
+        report = build_site(engine, catalog, out, snapshot_date)
+    except Exception as exc:  # noqa: BLE001 - the snapshot is committed; say so whatever broke the site
+        raise BenchmartError(f"snapshot {snapshot_date} was published, but the site was not written to {out}: {exc}") from exc
+    finally:
+        engine.dispose()
+    get_run_logger().info("site for %s: %d pages, %.1f MB in %.1f s", snapshot_date, len(report.pages), report.bytes / 1e6, report.seconds)
+    return (report.out / "index.html").resolve().as_uri()

@@ -11,6 +11,7 @@ unmatched names).
 from dataclasses import dataclass, field
 from datetime import date
 import json
+import os
 from pathlib import Path
 import re
 import shutil
@@ -21,6 +22,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from benchmart.contracts import LANES
+from benchmart.errors import BenchmartError
 from benchmart.ingest.catalog import Catalog
 from benchmart.site import charts
 from benchmart.site.compare import compare
@@ -28,6 +30,7 @@ from benchmart.transforms.text import tokens
 from benchmart.warehouse import read
 
 TEMPLATES = Path(__file__).parent / "templates"
+MARKER = ".benchmart-site"  # written last into every site: only a folder carrying it is ever replaced
 TOP_PAIRS = 8  # head-to-head pages for every pair among the top ranked models of the provisional lane
 
 
@@ -58,9 +61,37 @@ def build_site(engine: Engine, catalog: Catalog, out: Path, snapshot: date | Non
     head-to-head pages."""
     started = time.perf_counter()
     snap = read.snapshot_or_latest(engine, snapshot)
-    out = Path(out)
-    if out.exists():
-        shutil.rmtree(out)
+    final = Path(out)
+    if final.exists() and not is_site(final):
+        raise BenchmartError(f"{final} exists and is not a benchmart site (no {MARKER}); give --out a new or empty folder")
+    staging = final.parent / f".{final.name}.building-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        report = _write_pages(engine, catalog, staging, snap, pairs)
+        (staging / MARKER).write_text(f"{snap}\n", encoding="utf-8")
+        _swap(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.out = final
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def is_site(folder: Path) -> bool:
+    """An empty folder, or one benchmart wrote (its marker, or an index.html beside site.css from before the marker)."""
+    return not any(folder.iterdir()) or (folder / MARKER).exists() or ((folder / "index.html").exists() and (folder / "site.css").exists())
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Replace `final` with the finished `staging` folder by two renames, so a static host never serves half a site."""
+    old = final.parent / f".{final.name}.old-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_pages(engine: Engine, catalog: Catalog, out: Path, snap: date, pairs: list[tuple[str, str]] | None) -> SiteReport:
     (out / "models").mkdir(parents=True)
     (out / "vs").mkdir()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined)
@@ -133,7 +164,6 @@ def build_site(engine: Engine, catalog: Catalog, out: Path, snapshot: date | Non
     unmatched = read.unmatched_names(engine).head(50)
     write("quality.html", "quality.html", title="Data quality", run=last, sources=sources, quarantine=quarantine.to_dicts(),
           unmatched=unmatched.to_dicts())
-    report.seconds = time.perf_counter() - started
     return report
 
 

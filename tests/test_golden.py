@@ -48,6 +48,11 @@ def tables(tmp_path_factory) -> dict[str, pl.DataFrame]:
     return bundled_tables(tmp_path_factory.mktemp("golden-build"))
 
 
+# The index is fitted by L-BFGS (transforms/ability.py): another numpy/scipy/BLAS build lands within ~1e-8 of the same
+# optimum, which can flip the 6th decimal of the published (rounded) figure; every other column is exact to 1e-9.
+FITTED = ("index_score", "index_low", "index_high")
+
+
 def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(pl.all(), nulls_last=True)
 
@@ -62,4 +67,7 @@ def test_every_published_table_matches_its_golden_csv(tables):
     assert sorted(p.stem for p in GOLDEN.glob("*.csv")) == sorted(tables), "a table was added or removed"
     for name, frame in tables.items():
         expected = pl.read_csv(GOLDEN / f"{name}.csv", schema=frame.schema)
-        assert_frame_equal(_canonical(frame), expected, check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
+        got = _canonical(frame)
+        fitted = [c for c in FITTED if c in frame.columns]  # an optimizer's output, published rounded to 6 decimals
+        assert_frame_equal(got.drop(fitted), expected.drop(fitted), check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
+        assert_frame_equal(got.select(fitted), expected.select(fitted), check_exact=False, rel_tol=0, abs_tol=1e-5)

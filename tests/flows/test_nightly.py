@@ -116,7 +116,12 @@ def test_re_running_a_date_yields_identical_rows(tmp_path, served_samples, sqlit
     run(tmp_path, sources, sqlite_url)
     engine = make_engine(sqlite_url)
     first = _snapshot(engine, DAY)
-    run(tmp_path, sources, sqlite_url)
+    site = tmp_path / "site"
+    again = nightly(snapshot_date=DAY, warehouse_url=sqlite_url, sources_file=str(sources), data_dir=str(tmp_path / "data"),
+                    site_dir=str(site))  # the second run also writes the report site of its snapshot
+    assert again.site == (site / "index.html").resolve().as_uri()
+    assert (site / ".benchmart-site").read_text().strip() == str(DAY) and (site / "vs").is_dir()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # swapped in whole, nothing left beside
     second = _snapshot(engine, DAY)
     for name in SNAPSHOT_TABLES:
         assert first[name].height > 0

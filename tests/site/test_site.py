@@ -89,3 +89,17 @@ def test_a_real_browser_renders_the_pages_readably_at_both_widths(site, browser,
         if page == GOLDEN_PAGE:
             assert "Coding *</td><td>72.0</td><td>23.6</td>" in dom and "+48.4" in dom and "GPQA Diamond" in dom
         assert dom.count("<svg") >= (1 if page != "index.html" else 2)
+
+
+def test_the_site_never_replaces_a_folder_it_did_not_write(golden, tmp_path):
+    from benchmart.errors import BenchmartError
+    from benchmart.ingest.catalog import load_catalog
+    from benchmart.settings import Settings
+    from benchmart.site.build import build_site
+
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("keep me")
+    with pytest.raises(BenchmartError, match="is not a benchmart site"):
+        build_site(golden[1], load_catalog(Settings().catalog_dir), mine)
+    assert (mine / "thesis.txt").read_text() == "keep me" and [p.name for p in tmp_path.iterdir()] == ["notes"]
