@@ -11,6 +11,8 @@ from benchmart.expectations import validate
 from benchmart.ingest.catalog import Catalog
 from benchmart.settings import RankRules
 from benchmart.transforms.fct_benchmark_observation import fct_benchmark_observation
+from benchmart.transforms.fct_model_price import superseded_offers
+from benchmart.transforms.fct_model_runtime import superseded_runtime
 from benchmart.transforms.preference import variant_ranks
 from benchmart.ingest.connectors import Parsed
 from benchmart.transforms.model_names import model_name_frames
@@ -84,5 +86,8 @@ def validate_and_build(
         validate(tables["mart_head_to_head"], "mart_head_to_head", floor("mart_head_to_head")),
     ]
     outcomes = [obs_check, price_check, runtime_check, *mart_checks]
-    quarantine = pl.concat([inputs.quarantine, superseded.collect(), *(o.quarantine for o in (obs_check, price_check, runtime_check))])
+    collapsed = [superseded_offers(price_check.valid.lazy()).collect(),
+                 superseded_runtime(runtime_check.valid.lazy(), models.lazy(), catalog.vendors_frame().lazy()).collect()]
+    quarantine = pl.concat([inputs.quarantine, superseded.collect(), *collapsed,
+                            *(o.quarantine for o in (obs_check, price_check, runtime_check))])
     return Built(tables, quarantine, [f for o in outcomes for f in o.failures], [c for o in outcomes for c in o.checks])

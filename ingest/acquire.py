@@ -38,7 +38,9 @@ class SourceRead:
             "fetched_at": self.payload.fetched_at.isoformat() if self.payload else None,
             "error": self.error,
             "records_read": p.records_read if p else 0,
+            "rows_read": p.rows if p else 0,
             "parse_rejects": p.rejects.height if p else 0,
+            "records_skipped": dict(p.skipped) if p else {},
         }
 
     def payload_row(self) -> dict | None:

@@ -36,12 +36,32 @@ def with_own_rank(frame: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl.Lazy
     )
 
 
-def fct_model_price(prices: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl.LazyFrame) -> pl.LazyFrame:
-    """Several keys of one offer (one source, one provider) keep the cheapest. `vendors`: id, providers (list)."""
-    offers = (
+KEYS = ["model_id", "source_id", "provider"]
+
+
+def _cheapest_first(prices: pl.LazyFrame) -> pl.LazyFrame:
+    """The offers with their blended and mean prices, and `_kept`: the cheapest row of each (model, source, provider)."""
+    return (
         prices.with_columns(blended().alias("blended_usd_per_mtok"), mean_price().alias("mean_usd_per_mtok"))
-        .sort("model_id", "source_id", "provider", "blended_usd_per_mtok", "model_name")
-        .unique(["model_id", "source_id", "provider"], keep="first", maintain_order=True)
+        .sort(*KEYS, "blended_usd_per_mtok", "model_name")
+        .with_columns((pl.int_range(pl.len()).over(KEYS) == 0).alias("_kept"))
+    )
+
+
+def superseded_offers(prices: pl.LazyFrame) -> pl.LazyFrame:
+    """Quarantine rows (rule `duplicate_offer_superseded`) for the offers fct_model_price does not keep: a source
+    listing one provider's offer of a model under several keys keeps the cheapest; the others are accounted for here."""
+    return _cheapest_first(prices).filter(~pl.col("_kept")).select(
+        "source_id", pl.lit("transform").alias("stage"), pl.lit("duplicate_offer_superseded").alias("rule"),
+        pl.struct(pl.exclude("source_id", "_kept", "blended_usd_per_mtok", "mean_usd_per_mtok")).struct.json_encode().alias("record"),
+    )
+
+
+def fct_model_price(prices: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl.LazyFrame) -> pl.LazyFrame:
+    """Several keys of one offer (one source, one provider) keep the cheapest (the others: superseded_offers).
+    `vendors`: id, providers (list)."""
+    offers = (
+        _cheapest_first(prices).filter(pl.col("_kept")).drop("_kept")
         .rename({"model_name": "source_model_name"})
         .pipe(with_own_rank, dim_model, vendors)
         .with_columns(

@@ -24,6 +24,11 @@ class Parsed:
     records_read: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # records left out by design, by reason (not errors)
 
+    @property
+    def rows(self) -> int:
+        """Rows of figures (scores, prices, runtime) the payload yielded: what the run accounts for."""
+        return self.scores.height + self.prices.height + self.runtime.height
+
     def conformed(self) -> "Parsed":
         return Parsed(
             scores=contracts.conform(self.scores, contracts.SCORES | contracts.SCORES_EXTRA, "scores"),

@@ -183,3 +183,38 @@ def test_the_golden_case_holds_on_postgresql_too(tmp_path, served_samples, pg_ur
     second = _snapshot(engine, DAY)
     assert all(first[n].equals(second[n]) for n in SNAPSHOT_TABLES)
     engine.dispose()
+
+
+def _duplicate_offer(samples_dir):
+    path = samples_dir / "litellm_prices.json"
+    prices = json.loads(path.read_text())
+    prices["openai/gpt-4.1-mini"] = dict(prices["gpt-4.1-mini"], input_cost_per_token=9e-07)  # one offer, a second key
+    path.write_text(json.dumps(prices))
+
+
+def test_every_row_read_is_published_quarantined_or_left_out_and_the_run_record_says_so(tmp_path, samples_dir, sqlite_url):
+    _duplicate_offer(samples_dir)
+    with serve_directory(samples_dir) as base:
+        result = run(tmp_path, write_sources(tmp_path / "sources.yaml", base), sqlite_url)
+    engine = make_engine(sqlite_url)
+    record = table_at(engine, "ops_pipeline_run", run_id=result.run_id).row(0, named=True)
+    for s in json.loads(record["sources"]):
+        assert s["rows_unaccounted"] == 0, s
+        assert s["rows_read"] + s["parse_rejects"] == s["rows_published"] + s["rows_quarantined"] + s["rows_left_out"], s
+    q = table_at(engine, "ops_quarantine", run_id=result.run_id).filter(pl.col("rule") == "duplicate_offer_superseded")
+    assert q["source_id"].to_list() == ["litellm"] and "openai/gpt-4.1-mini" in q["record"][0]  # the dearer key
+    board = table_at(engine, "mart_leaderboard", DAY, model_id="gpt-4.1-mini", lane="provisional")
+    assert board["input_usd_per_mtok"].to_list() == [0.4]
+
+
+def test_a_row_that_vanishes_without_a_trace_stops_the_run_before_publishing(tmp_path, samples_dir, sqlite_url, monkeypatch):
+    import benchmart.flows.build as build
+
+    _duplicate_offer(samples_dir)
+    monkeypatch.setattr(build, "superseded_offers", lambda prices: prices.head(0).select(  # a bug: the duplicate is dropped
+        "source_id", pl.lit("transform").alias("stage"), pl.lit("x").alias("rule"), pl.lit("{}").alias("record")))
+    with serve_directory(samples_dir) as base, pytest.raises(ValidationFailed, match=r"rows unaccounted.*litellm: .*\(\+1 unaccounted\)"):
+        run(tmp_path, write_sources(tmp_path / "sources.yaml", base), sqlite_url)
+    engine = make_engine(sqlite_url)
+    assert table_at(engine, "mart_leaderboard", DAY).height == 0
+    assert table_at(engine, "ops_pipeline_run")["status"].to_list() == ["failed_validation"]
