@@ -169,3 +169,24 @@ def pytest_collection_modifyitems(items):
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "pg_url" in getattr(item, "fixturenames", ()) or "postgresql" in {str(v) for v in params.values()}:
             item.add_marker(pytest.mark.postgres)
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller (or a run without xdist) starts the fault table afresh
+        from .faults import reset
+
+        reset()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The fault suite's table (tests/faults.py): every injected fault, what was expected and observed."""
+    from .faults import ARTIFACTS, render, table
+
+    rows = table()
+    if not rows:
+        return
+    text = render(rows)
+    terminalreporter.section("fault suite")
+    for line in text.splitlines():
+        terminalreporter.write_line(line)
+    (ARTIFACTS / "faults.md").write_text(text + "\n", encoding="utf-8")

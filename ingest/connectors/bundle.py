@@ -4,7 +4,6 @@ parts always give the same bytes and the landing zone stays content-addressed.""
 import io
 import tarfile
 import zipfile
-import zlib
 
 from benchmart.errors import SourceError
 
@@ -55,8 +54,11 @@ def members(payload: bytes, source_id: str, limit: int = UNPACKED_LIMIT) -> dict
                 if member.isfile():
                     take(member.name, tf.extractfile(member), member.size)
         return out
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise SourceError(f"source {source_id!r}: payload is not a readable zip or tar archive ({exc})") from None
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a corrupt archive from the network raises anything zipfile/tarfile can
+        reason = f"{type(exc).__name__}: {exc}"[:160]
+        raise SourceError(f"source {source_id!r}: payload is not a readable zip or tar archive ({reason})") from None
 
 
 def is_archive(payload: bytes) -> bool:

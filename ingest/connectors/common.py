@@ -50,6 +50,15 @@ def load_json(payload: bytes, source: SourceConfig, what: str) -> Any:
         raise SourceError(f"source {source.id!r}: {what} is not valid JSON ({exc})") from None
 
 
+def as_dict(value: Any) -> dict:
+    """A nested object as a dict; anything else (a string, a list, null) as an empty one: its fields are then missing."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def non_negative(value: Any) -> bool:
     """A real number >= 0 (booleans, strings and None are not)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
@@ -80,10 +89,17 @@ def number(text: pl.Expr) -> pl.Expr:
 
 
 def rows_frame(rows: list[dict], schema: dict[str, pl.DataType], source: SourceConfig) -> pl.DataFrame:
-    """A connector's rows in a canonical schema, stamped with the source id."""
-    return pl.DataFrame(rows, schema={k: v for k, v in schema.items() if k != "source_id"}).with_columns(
-        pl.lit(source.id).alias("source_id")
-    )
+    """A connector's rows in a canonical schema, stamped with the source id. A text field the source filled with
+    something else (a list, a number) keeps it as JSON text, so the row stays visible (its name then resolves to
+    nothing and is quarantined with the record) rather than breaking the whole payload."""
+    wanted = {k: v for k, v in schema.items() if k != "source_id"}
+    texts = [k for k, v in wanted.items() if v == pl.String]
+    for row in rows:
+        for k in texts:
+            value = row.get(k)
+            if value is not None and not isinstance(value, str):
+                row[k] = json.dumps(value, default=str)
+    return pl.DataFrame(rows, schema=wanted, strict=False).with_columns(pl.lit(source.id).alias("source_id"))
 
 
 def rejects_frame(rejects: list[dict]) -> pl.DataFrame:

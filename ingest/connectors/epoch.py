@@ -18,7 +18,7 @@ from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
 import benchmart.ingest.connectors.bundle as bundle
-from benchmart.ingest.connectors.common import Parsed, number
+from benchmart.ingest.connectors.common import Parsed, number, reject
 
 SCORE_COLUMNS = ["Best score (across scorers)", "Score", "Accuracy mean", "Percent correct", "EM", "Global average",
                  "Mean score", "Score (AVG@5)"]
@@ -45,14 +45,19 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
             continue
         table = _read(files[name], source, base)
         read += table.height
-        if base == "model_versions.csv":
-            facts.append(_release_dates(table, source))
-        elif "task" in table.columns and "model" in table.columns:
-            s, r = _runs(table, source)
-            scores.append(s), rejects.append(r)
-        elif "Model version" in table.columns:
-            s, r = _external(table, source, base)
-            scores.append(s), rejects.append(r)
+        try:  # a file whose table is not laid out as Epoch's is rejected whole, naming it; the other files still count
+            if base == "model_versions.csv":
+                facts.append(_release_dates(table, source))
+            elif "task" in table.columns and "model" in table.columns:
+                s, r = _runs(table, source)
+                scores.append(s), rejects.append(r)
+            elif "Model version" in table.columns:
+                s, r = _external(table, source, base)
+                scores.append(s), rejects.append(r)
+        except pl.exceptions.PolarsError as exc:
+            rejects.append(pl.DataFrame([reject(source.id, "file_not_in_epoch_layout", {"file": name, "rows": table.height,
+                                                                                         "error": str(exc)[:200]})],
+                                        schema=contracts.QUARANTINE))
     if not scores and not facts:
         raise SourceError(f"source {source.id!r}: no Epoch benchmark CSV recognised in the payload ({sorted(files)[:5]})")
     sid = pl.lit(source.id).alias("source_id")
@@ -105,14 +110,20 @@ def _finish(frame: pl.DataFrame, source: SourceConfig) -> tuple[pl.DataFrame, pl
 
 
 def _runs(table: pl.DataFrame, source: SourceConfig):
+    if "Best score (across scorers)" not in table.columns:
+        raise pl.exceptions.ColumnNotFoundError(f"no 'Best score (across scorers)' column (have {table.columns[:12]})")
+
+    def text(name: str) -> pl.Expr:  # an optional column: missing reads as empty
+        return pl.col(name).replace("", None) if name in table.columns else pl.lit(None, pl.String)
+
     frame = table.with_columns(pl.struct(pl.all()).struct.json_encode().alias("_record")).select(
         "_record",
         pl.col("model").str.strip_chars().replace("", None).alias("_model"),
         pl.col("task").alias("_benchmark"),
         number(pl.col("Best score (across scorers)")).alias("_value"),
         pl.lit("fraction").alias("_unit"),
-        _date(pl.col("started_at")).alias("_date"),
-        pl.coalesce(pl.col("log viewer").replace("", None), pl.col("logs").replace("", None)).alias("_citation"),
+        _date(text("started_at")).alias("_date"),
+        pl.coalesce(text("log viewer"), text("logs")).alias("_citation"),
         pl.col("Status").alias("_status") if "Status" in table.columns else pl.lit(None, pl.String).alias("_status"),
         pl.lit("epoch").alias("_harness"),  # Epoch's own runs
     )

@@ -27,7 +27,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
         if "alias_of" in entry:
             skipped["alias_of_stub"] += 1  # points at another key that carries the prices
             continue
-        if entry.get("mode") not in modes:
+        if not isinstance(entry.get("mode"), str) or entry["mode"] not in modes:
             skipped["not_a_chat_model"] += 1  # embeddings, images, audio...: `options.modes` widens this
             continue
         inp, out = entry.get("input_cost_per_token"), entry.get("output_cost_per_token")

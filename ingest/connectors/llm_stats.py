@@ -42,7 +42,10 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
             continue
         if model_match and model_match[2] == "model":
             read += 1
-            facts.append(_facts(data, model_match[1]))
+            if isinstance(data, dict):
+                facts.append(_facts(data, model_match[1]))
+            else:
+                rejects.append(reject(source.id, "model_file_not_an_object", path))
         elif model_match:
             for row in data if isinstance(data, list) else []:
                 read += 1
@@ -73,6 +76,8 @@ def _facts(data: dict, folder: str) -> dict:
 
 
 def _score(row: dict, folder: str, source: SourceConfig) -> dict:
+    if not isinstance(row, dict):
+        return reject(source.id, "record_not_an_object", row)
     value = row.get("score")
     if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or value > 100:
         return reject(source.id, "score_scale_unknown", row)
@@ -102,8 +107,8 @@ def _benchmark_name(row: dict) -> str | None:
 
 
 def _offer(row: dict, provider: str, source: SourceConfig, prices: list, runtime: list, rejects: list) -> None:
-    name = row.get("model_id")
-    if not name:
+    name = row.get("model_id") if isinstance(row, dict) else None
+    if not isinstance(name, str) or not name:
         rejects.append(reject(source.id, "model_missing", row))
         return
     inp, out = row.get("input_cents_per_million_tokens"), row.get("output_cents_per_million_tokens")

@@ -9,7 +9,7 @@ import polars as pl
 from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
-from benchmart.ingest.connectors.common import Parsed, load_json, positive_int, reject, rejects_frame, rows_frame
+from benchmart.ingest.connectors.common import Parsed, as_dict, as_list, load_json, positive_int, reject, rejects_frame, rows_frame
 
 PROVIDES = frozenset({"prices", "models", "registry"})  # the figures this format can carry
 
@@ -27,7 +27,7 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
             rejects.append(reject(source.id, "model_without_id", m))
             continue
         slug, _, offer = m["id"].partition(":")
-        pricing = m.get("pricing") or {}
+        pricing = as_dict(m.get("pricing"))
         inp, out = _per_million(pricing.get("prompt")), _per_million(pricing.get("completion"))
         if inp == "variable" or out == "variable":
             rejects.append(reject(source.id, "price_variable", {m["id"]: pricing}))
@@ -36,15 +36,15 @@ def parse(payload: bytes, source: SourceConfig) -> Parsed:
         else:
             prices.append({"model_name": slug, "provider": f"openrouter:{offer}" if offer else "openrouter",
                            "input_usd_per_mtok": inp, "output_usd_per_mtok": out})
-        top = m.get("top_provider") or {}
-        params = m.get("supported_parameters") or []
+        top = as_dict(m.get("top_provider"))
+        params = [p for p in as_list(m.get("supported_parameters")) if isinstance(p, str)]
         facts.append({
             "model_name": slug,
             "context_window_tokens": positive_int(m.get("context_length")),
             "max_output_tokens": positive_int(top.get("max_completion_tokens")),
             "is_reasoning": True if "reasoning" in params or "include_reasoning" in params else None,
         })
-        output = ((m.get("architecture") or {}).get("output_modalities")) or ["text"]
+        output = as_list(as_dict(m.get("architecture")).get("output_modalities")) or ["text"]
         if not offer and "text" in output:  # one listing per model: its `:free` / `:thinking` offers are offers
             name = m.get("name") if isinstance(m.get("name"), str) else None
             listings.append(facts[-1] | {
