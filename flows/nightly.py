@@ -28,8 +28,14 @@ def nightly(snapshot_date: date | None = None, warehouse_url: str | None = None,
     settings = settings_for(warehouse_url, sources_file, data_dir, site_dir)
     day = as_date(snapshot_date) if snapshot_date else scheduled_date()
     catalog, sources = load_catalog(settings.catalog_dir), load_sources(settings.sources_file)
-    reads = fetch_all(sources, settings)
-    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=str(flow_run.id or uuid.uuid4()))
+    run = RunResult(str(flow_run.id or uuid.uuid4()), FLOW_NAME, day, settings.resolved_warehouse_url())
+    run.write_start(settings.publish_wait_s)  # from here on, even a killed run leaves its ops_pipeline_run row
+    try:
+        reads = fetch_all(sources, settings)
+    except Exception as exc:  # a source with on_failure: fail, or anything else before the snapshot stage
+        run.write_failure(exc, settings.publish_wait_s)
+        raise
+    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=run.run_id, started=run)
     if settings.site_dir is not None and result.status.startswith("success"):
         result.site = tasks.write_site(result.warehouse_url, catalog, settings.site_dir, day)
     return result

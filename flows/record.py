@@ -9,11 +9,13 @@ import time
 import polars as pl
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from sqlalchemy.exc import OperationalError
 
 from benchmart import contracts
-from benchmart.errors import BenchmartError, ValidationFailed
+from benchmart.errors import BenchmartError, ValidationFailed, WarehouseError
 from benchmart.warehouse.engine import make_engine
-from benchmart.warehouse.runs import UNMATCHED, record_payloads, record_run
+from benchmart.warehouse.migrate import ensure_current
+from benchmart.warehouse.runs import UNMATCHED, record_payloads, record_run, record_start
 
 
 @dataclass
@@ -75,6 +77,22 @@ class RunResult:
             record_payloads(conn, self.payloads)
         record_run(conn, self.run_id, self.flow, self.snapshot_date, self.status, self.started_at, datetime.now(timezone.utc),
                    self.row_counts, self.sources, self.stages, self.quarantine, self.unmatched_frame(), self.error)
+
+    def write_start(self, wait_s: float) -> None:
+        """The `running` row, in its own transaction (a new warehouse is created first): a run killed from here on
+        leaves a trace. A run that cannot write it fails here, before fetching anything."""
+        writer = make_engine(self.warehouse_url, writer=True, busy_timeout_ms=int(wait_s * 1000))
+        try:
+            ensure_current(writer)
+            with writer.begin() as conn:
+                record_start(conn, self.run_id, self.flow, self.snapshot_date, self.started_at)
+        except OperationalError as exc:
+            if "locked" in str(exc).lower():
+                raise WarehouseError(f"another run is publishing to this warehouse; the run of {self.snapshot_date} did not start "
+                                     f"(waited {wait_s:g} s; try again when it has finished)") from None
+            raise
+        finally:
+            writer.dispose()
 
     def write_failure(self, exc: BaseException, wait_s: float) -> None:
         """Record a failed run in its own transaction; never masks the run's own error."""

@@ -156,7 +156,7 @@ def _write_pages(engine: Engine, catalog: Catalog, out: Path, snap: date, pairs:
         write(pair_page(a, b), "pair.html", depth=1, c=c, title=f"{c.first['display_name']} vs {c.second['display_name']}",
               chart_categories=charts.category_bars(bars) if bars.height else "")
 
-    runs = read.read_frame(engine, "SELECT * FROM ops_pipeline_run WHERE snapshot_date = :d ORDER BY finished_at DESC", {"d": snap})
+    runs = read.read_frame(engine, "SELECT * FROM ops_pipeline_run WHERE snapshot_date = :d AND finished_at IS NOT NULL ORDER BY finished_at DESC", {"d": snap})
     last = runs.row(0, named=True) if runs.height else None
     sources = json.loads(last["sources"]) if last and last.get("sources") else []
     quarantine = read.read_frame(engine, "SELECT rule, stage, source_id, count(*) AS n FROM ops_quarantine WHERE run_id = :r "

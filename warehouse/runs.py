@@ -5,6 +5,7 @@ import json
 
 import polars as pl
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from benchmart.warehouse import schema
 from benchmart.warehouse.engine import dated
@@ -49,6 +50,16 @@ def aggregated_unmatched(quarantine: pl.DataFrame) -> pl.DataFrame:
                 pl.struct(pl.col("_name").alias("name"), "records", "example").struct.json_encode().alias("record"))
     )
     return pl.concat([quarantine.filter(~unmatched).select("source_id", "stage", "rule", "record"), grouped])
+
+
+def record_start(conn: Connection, run_id: str, flow: str, snapshot_date: date, started_at: datetime) -> None:
+    """The run's ops_pipeline_run row as it starts (status `running`, no end): a run killed before it finishes
+    leaves this row; the run's end rewrites it. An existing row of the run is kept as it is."""
+    tbl = schema.table("ops_pipeline_run")
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    conn.execute(dialect_insert(tbl).on_conflict_do_nothing(index_elements=["run_id"]),
+                 [{"run_id": run_id, "flow": flow, "snapshot_date": snapshot_date, "status": "running", "started_at": started_at,
+                   "quarantined": 0, "unmatched": 0}])
 
 
 def as_json(record: str) -> str:

@@ -317,9 +317,9 @@ class OpsPipelineRun(SQLModel, table=True):
     run_id: str = key("Prefect flow run id")
     flow: str = col("Flow name")
     snapshot_date: date = col(SNAPSHOT)
-    status: str = col("success, success_stale, failed_validation or failed")
+    status: str = col("success, success_stale, failed_validation or failed; running while the run is under way (a run killed before its end stays running)")
     started_at: datetime = col("Start (UTC)")
-    finished_at: datetime | None = col("End (UTC)")
+    finished_at: datetime | None = col("End (UTC); NULL while running, or when the run was killed")
     row_counts: str | None = json_col("JSON: rows per table published")
     sources: str | None = json_col(
         "JSON: per source status (fresh, unchanged, stale, missing), payload, records, parse rejects, "

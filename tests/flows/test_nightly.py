@@ -218,3 +218,16 @@ def test_a_row_that_vanishes_without_a_trace_stops_the_run_before_publishing(tmp
     engine = make_engine(sqlite_url)
     assert table_at(engine, "mart_leaderboard", DAY).height == 0
     assert table_at(engine, "ops_pipeline_run")["status"].to_list() == ["failed_validation"]
+
+
+def test_a_run_that_fails_before_the_snapshot_stage_still_leaves_its_run_record(tmp_path, samples_dir, sqlite_url, monkeypatch):
+    from benchmart.errors import SourceError
+
+    monkeypatch.setenv("BENCHMART_FETCH_RETRIES", "0")
+    (samples_dir / "litellm_prices.json").unlink()
+    sources = write_sources(tmp_path / "sources.yaml", samples_dir.as_uri(),
+                            **{"    priority: 80\n": "    priority: 80\n    on_failure: fail\n"})
+    with pytest.raises(SourceError, match="on_failure: fail"):
+        run(tmp_path, sources, sqlite_url)
+    (record,) = table_at(make_engine(sqlite_url), "ops_pipeline_run").to_dicts()
+    assert record["status"] == "failed" and "litellm" in record["error"] and record["finished_at"] is not None
