@@ -151,21 +151,25 @@ _PARTITIONS = """
 """
 
 
-def _lock_snapshot(conn: Connection, snapshot_date: date, wait_s: float) -> None:
-    """Two runs never publish the same snapshot at once.
+PUBLISH_LOCK = int.from_bytes(hashlib.sha256(b"benchmart:publish").digest()[:8], "big", signed=True)
 
-    PostgreSQL: a transaction-scoped advisory lock per snapshot date (waits up to lock_timeout).
-    SQLite: BEGIN IMMEDIATE already holds the database's write lock.
+
+def _lock_snapshot(conn: Connection, snapshot_date: date, wait_s: float) -> None:
+    """One publisher at a time per warehouse (the dates of a backfill compute in parallel and publish in turn).
+
+    PostgreSQL: a transaction-scoped advisory lock (waits up to lock_timeout). Per warehouse, not per date: each
+    publish upserts the dimensions and attaches partitions whose foreign keys lock those dimensions, so two dates
+    publishing at once would deadlock. SQLite: BEGIN IMMEDIATE already holds the database's write lock.
     """
     if conn.dialect.name != "postgresql":
         return
-    key = int.from_bytes(hashlib.sha256(f"benchmart:{snapshot_date}".encode()).digest()[:8], "big", signed=True)
     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait_s * 1000)}ms'")
     try:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PUBLISH_LOCK})
     except OperationalError as exc:
         raise WarehouseError(
-            f"another run is publishing snapshot {snapshot_date}; waited {wait_s:g} s, giving up (try again when it has finished)"
+            f"another run is publishing to this warehouse; snapshot {snapshot_date} waited {wait_s:g} s and was not written "
+            "(try again when it has finished)"
         ) from exc
 
 

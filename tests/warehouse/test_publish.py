@@ -197,19 +197,17 @@ def test_head_to_head_retention_drops_only_old_head_to_head_snapshots(engine):
 
 
 def test_postgresql_publisher_gives_up_after_a_bounded_wait_with_a_clear_message(pg_url):
-    import hashlib
-
     import psycopg
     from sqlalchemy.engine import make_url
 
     engine = make_engine(pg_url, writer=True)
     ensure_current(engine)
     publish_snapshot(engine, D1, dims())
-    key = int.from_bytes(hashlib.sha256(f"benchmart:{D2}".encode()).digest()[:8], "big", signed=True)
+    from benchmart.warehouse.publish import PUBLISH_LOCK as key
     u = make_url(pg_url)
     with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username, dbname=u.database) as other:
-        other.execute("SELECT pg_advisory_xact_lock(%s)", (key,))  # another run is publishing D2
-        with pytest.raises(WarehouseError, match=r"another run is publishing snapshot 2026-11-28; waited 0.3 s"):
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (key,))  # another run is publishing
+        with pytest.raises(WarehouseError, match=r"another run is publishing to this warehouse; snapshot 2026-11-28 waited 0.3 s"):
             publish_snapshot(engine, D2, {"mart_leaderboard": board(D2, 2, 80.0)}, lock_wait_s=0.3)
         other.rollback()
     publish_snapshot(engine, D2, {"mart_leaderboard": board(D2, 2, 80.0)}, lock_wait_s=0.3)  # free again
