@@ -2,13 +2,13 @@
 
 
 class BenchmartError(Exception):
-    """Base error: the message names the input and what to do about it."""
+    """Any other benchmart error: the message names the input and what to do about it."""
 
     exit_code = 1
 
 
 class ConfigError(BenchmartError):
-    """A settings, catalog or sources file is invalid."""
+    """A command-line argument, or a settings, catalog or sources file, is invalid (nothing was run)."""
 
     exit_code = 2
 
@@ -39,3 +39,20 @@ class UnknownModel(BenchmartError):
     """A model name given by the user resolves to no catalog model."""
 
     exit_code = 6
+
+
+EXIT_BACKFILL_FAILED = 7
+EXIT_STALE = 10
+
+
+def exit_codes() -> list[tuple[int, str]]:
+    """Every exit code of the `benchmart` command with its meaning: the README's table is generated from this."""
+    errors = [BenchmartError, ConfigError, SourceError, ValidationFailed, WarehouseError, UnknownModel]
+    codes = [(0, "success")] + [(e.exit_code, f"{e.__doc__.strip()} (`{e.__name__}`)") for e in errors]
+    codes += [(EXIT_BACKFILL_FAILED, "a backfill with failed dates; the other dates were published"),
+              (EXIT_STALE, "published, but a source was stale or missing (a warning for the scheduler)")]
+    return sorted(codes)
+
+
+def exit_code_table() -> str:
+    return "\n".join(["| exit | meaning |", "|---|---|"] + [f"| {code} | {meaning} |" for code, meaning in exit_codes()])

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 import typer
 
-from benchmart.errors import BenchmartError
+from benchmart.errors import BenchmartError, ConfigError
 from benchmart.settings import Settings
 
 # Piped output (make run, CI logs) gets a fixed width so tables are never squeezed; a terminal uses its own.
@@ -29,7 +29,7 @@ def fail(exc: BenchmartError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def usage_error(message: str, code: int = 2) -> None:
+def usage_error(message: str, code: int = ConfigError.exit_code) -> None:
     err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 

@@ -12,10 +12,9 @@ from benchmart.cli.common import (
     DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, reachable, safe_url, usage_error,
 )
 from benchmart.cli.guard import guard_temporary_server
-from benchmart.errors import BenchmartError
+from benchmart.errors import EXIT_BACKFILL_FAILED, EXIT_STALE, BenchmartError
 from benchmart.settings import Settings
 
-EXIT_STALE = 10  # published, but some source was stale or missing: a warning for the scheduler
 
 
 def _quiet_heartbeat():
@@ -95,9 +94,9 @@ def backfill(
     """Rebuild every snapshot from --start to --end from the landing zone (no fetching), dates in parallel."""
     first, last = parse_date(start, "--start"), parse_date(end, "--end")
     if last < first:
-        usage_error(f"--end {last} is before --start {first}", 1)
+        usage_error(f"--end {last} is before --start {first}")
     if runner not in ("threads", "processes", "dask"):
-        usage_error(f"--runner must be threads, processes or dask, not {runner!r}", 1)
+        usage_error(f"--runner must be threads, processes or dask, not {runner!r}")
     failed = False
     try:
         _preflight(warehouse, sources, data_dir)
@@ -119,7 +118,7 @@ def backfill(
     console.print(table)
     if failed:
         err.print(f"[bold red]error:[/] {sum(r['status'].startswith('failed') for r in summary)} date(s) failed; the others were published")
-        raise typer.Exit(7)
+        raise typer.Exit(EXIT_BACKFILL_FAILED)
 
 
 _SCHEDULE = Settings.model_fields["nightly_cron"].default, Settings.model_fields["nightly_timezone"].default

@@ -164,10 +164,25 @@ def test_configuration_and_argument_errors_come_before_prefect_starts(tmp_path):
     assert code == 2 and "sources file not found" in out and "Traceback" not in out
     assert not (tmp_path / "d").exists()
     code, out = invoke("backfill", "--start", "2026-11-10", "--end", "2026-11-01")
-    assert code == 1 and "--end 2026-11-01 is before --start 2026-11-10" in out
+    assert code == 2 and "--end 2026-11-01 is before --start 2026-11-10" in out
     code, out = invoke("backfill", "--start", "2026-11-01", "--end", "2026-11-02", "--runner", "nope")
-    assert code == 1 and "--runner must be threads, processes or dask" in out
+    assert code == 2 and "--runner must be threads, processes or dask" in out
     probe = ("import sys\nfrom benchmart.cli import app\ntry:\n    app(['backfill', '--start', '2026-11-10', '--end', '2026-11-01'])\n"
              "except SystemExit:\n    pass\nprint('prefect flows imported:', 'benchmart.flows.backfill' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
     assert "prefect flows imported: False" in out.stdout, out.stdout + out.stderr[-1000:]
+
+
+def test_the_readme_exit_code_table_is_generated_from_the_code_and_the_commands_keep_to_it(wh, tmp_path):
+    from benchmart.errors import ConfigError, UnknownModel, WarehouseError, exit_code_table
+
+    from ..conftest import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    table = readme.split("<!-- exit-codes -->\n", 1)[1].split("<!-- /exit-codes -->", 1)[0].strip()
+    assert table == exit_code_table(), "README's exit-code table is stale: paste benchmart.errors.exit_code_table()"
+    assert invoke("leaderboard", "--lane", "sideways", "--warehouse", wh)[0] == ConfigError.exit_code
+    assert invoke("run", "--sources", str(tmp_path / "nope.yaml"))[0] == ConfigError.exit_code
+    assert invoke("compare", "No Such Model", "GPT-4.1 mini", "--warehouse", wh)[0] == UnknownModel.exit_code
+    assert invoke("leaderboard", "--warehouse", f"sqlite:///{tmp_path}/missing.db")[0] == WarehouseError.exit_code
+    assert invoke("leaderboard", "--no-such-option")[0] == 2  # Typer's own usage errors: the same code as ours
