@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from benchmart.errors import ConfigError
+
 
 class RankRules(BaseModel):
     """Evidence a model needs before it gets a rank, how uncertainty is measured and when a verdict names a
@@ -62,6 +64,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="Landing zone and SQLite file live here.")
     warehouse_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite under data_dir.")
+    warehouse_secret: str | None = Field(default=None, description="Name of a Prefect Secret block holding the warehouse "
+                                                                 "URL, used when no warehouse_url is set.")
     sources_file: Path = Field(default=Path("sources.yaml"), description="Which sources to read.")
     catalog_dir: Path = Field(default_factory=packaged_catalog, description="Curated categories, benchmarks, models.")
     file_roots: list[Path] = Field(default_factory=list, description="Folders file:// sources may read besides the sources "
@@ -112,4 +116,16 @@ class Settings(BaseSettings):
         return Schedule(cron=self.nightly_cron, timezone=self.nightly_timezone)
 
     def resolved_warehouse_url(self) -> str:
-        return self.warehouse_url or f"sqlite:///{self.data_dir / 'benchmart.db'}"
+        """The warehouse URL: BENCHMART_WAREHOUSE_URL (or --warehouse), else the Prefect Secret block named by
+        BENCHMART_WAREHOUSE_SECRET (credentials kept out of deployment and flow-run parameters), else SQLite."""
+        if self.warehouse_url:
+            return self.warehouse_url
+        if self.warehouse_secret:
+            from prefect.blocks.system import Secret
+
+            try:
+                return str(Secret.load(self.warehouse_secret).get())
+            except Exception as exc:  # noqa: BLE001 - no such block, or no Prefect API to ask
+                raise ConfigError(f"cannot read the Prefect Secret block {self.warehouse_secret!r} "
+                                  f"(BENCHMART_WAREHOUSE_SECRET): {type(exc).__name__}: {str(exc)[:160]}") from None
+        return f"sqlite:///{self.data_dir / 'benchmart.db'}"

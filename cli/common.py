@@ -73,9 +73,46 @@ def reachable(made) -> None:
         raise WarehouseError(f"cannot connect to the warehouse {made.url.render_as_string(hide_password=True)}: {reason}") from None
 
 
-def flow_params(warehouse: str | None, sources: Path | None, data_dir: Path | None) -> dict[str, str]:
-    """The flows' optional parameters, as given on the command line."""
+def flow_params(warehouse: str | None, sources: Path | None, data_dir: Path | None, stored: bool = False) -> dict[str, str]:
+    """The flows' optional parameters, as given on the command line. Prefect keeps flow-run parameters (and a
+    deployment's, `stored`): a warehouse URL with a password never becomes one. For a run in this process it goes
+    to the environment instead (BENCHMART_WAREHOUSE_URL); a deployment is refused and told where credentials go."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    if warehouse and _has_password(warehouse, make_url):
+        if stored:
+            usage_error("a warehouse URL with a password would be stored in Prefect's deployment parameters: give the worker "
+                        "BENCHMART_WAREHOUSE_URL in its environment, or BENCHMART_WAREHOUSE_SECRET=<name of a Prefect Secret "
+                        "block holding the URL>, and leave out --warehouse")
+        os.environ["BENCHMART_WAREHOUSE_URL"] = warehouse
+        warehouse = None
     return {k: str(v) for k, v in {"warehouse_url": warehouse, "sources_file": sources, "data_dir": data_dir}.items() if v}
+
+
+def _has_password(url: str, make_url) -> bool:
+    try:
+        return bool(make_url(url).password)
+    except Exception:  # noqa: BLE001 - an invalid URL is reported where it is used
+        return False
+
+
+def require_prefect_api() -> str:
+    """The URL of a running Prefect API (PREFECT_API_URL or the profile's), or a usage error saying how to start one:
+    schedules and deployments need a server that outlives this command."""
+    import requests
+    from prefect.settings import get_current_settings
+
+    api = get_current_settings().api.url
+    how = "start one with `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+    if not api:
+        usage_error(f"this needs a running Prefect API, and PREFECT_API_URL is not set: {how}")
+    try:
+        requests.get(f"{str(api).rstrip('/')}/health", timeout=5).raise_for_status()
+    except requests.RequestException as exc:
+        usage_error(f"the Prefect API at {api} does not answer ({type(exc).__name__}): {how}")
+    return str(api)
 
 
 def fmt(value, digits: int = 1, prefix: str = "", suffix: str = "") -> str:

@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 
 from benchmart.cli.common import (
-    DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, reachable, safe_url, usage_error,
+    DataDirOpt, SourcesOpt, WarehouseOpt, console, err, fail, flow_params, parse_date, reachable, require_prefect_api, safe_url,
+    usage_error,
 )
 from benchmart.cli.guard import guard_temporary_server
 from benchmart.errors import EXIT_BACKFILL_FAILED, EXIT_STALE, BenchmartError
@@ -132,11 +133,14 @@ def serve(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Serve the nightly deployment (cron schedule, one run at a time) and the backfill deployment from this process."""
+    params = flow_params(warehouse, sources, data_dir, stored=True)
+    api = require_prefect_api()
     from benchmart.flows.deploy import serve_deployments
 
     schedule = _schedule(cron, timezone)
-    console.print(f"serving benchmart-nightly/nightly on '{schedule.cron}' ({schedule.timezone}) and benchmart-backfill/backfill; Ctrl-C stops")
-    serve_deployments(schedule, flow_params(warehouse, sources, data_dir))
+    console.print(f"serving benchmart-nightly/nightly on '{schedule.cron}' ({schedule.timezone}) and benchmart-backfill/backfill "
+                  f"with the Prefect API at {api}; Ctrl-C stops", markup=False)
+    serve_deployments(schedule, params)
 
 
 def deploy(
@@ -145,6 +149,7 @@ def deploy(
     timezone: Annotated[Optional[str], typer.Option("--timezone", help="Override BENCHMART_NIGHTLY_TIMEZONE.")] = None,
 ) -> None:
     """Register the nightly (scheduled) and backfill deployments with the Prefect server of PREFECT_API_URL."""
+    require_prefect_api()
     from benchmart.flows.deploy import register_deployments
 
     schedule = _schedule(cron, timezone)

@@ -186,3 +186,40 @@ def test_the_readme_exit_code_table_is_generated_from_the_code_and_the_commands_
     assert invoke("compare", "No Such Model", "GPT-4.1 mini", "--warehouse", wh)[0] == UnknownModel.exit_code
     assert invoke("leaderboard", "--warehouse", f"sqlite:///{tmp_path}/missing.db")[0] == WarehouseError.exit_code
     assert invoke("leaderboard", "--no-such-option")[0] == 2  # Typer's own usage errors: the same code as ours
+
+
+def test_serve_and_deploy_refuse_without_a_running_prefect_api_and_say_how_to_start_one(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # nothing listens on the discard port
+    for args in (["serve"], ["deploy", "--pool", "p"]):
+        code, out = invoke(*args)
+        assert code == 2 and "does not answer" in out and "prefect server start" in out, out
+
+
+def test_a_warehouse_password_never_becomes_a_prefect_parameter(monkeypatch):
+    from benchmart.cli.common import flow_params
+
+    monkeypatch.delenv("BENCHMART_WAREHOUSE_URL", raising=False)
+    secret_url = "postgresql+psycopg://bench:s3cret@db.example:5432/wh"
+    params = flow_params(secret_url, None, None)
+    assert "warehouse_url" not in params and "s3cret" not in str(params)
+    import os
+
+    assert os.environ["BENCHMART_WAREHOUSE_URL"] == secret_url  # the run reads it from its environment instead
+    monkeypatch.delenv("BENCHMART_WAREHOUSE_URL")
+    code, out = invoke("serve", "--warehouse", secret_url)
+    assert code == 2 and "BENCHMART_WAREHOUSE_SECRET" in out and "s3cret" not in out
+    assert flow_params("postgresql+psycopg://bench@db.example/wh", None, None) == {"warehouse_url": "postgresql+psycopg://bench@db.example/wh"}
+
+
+def test_the_warehouse_url_can_come_from_a_prefect_secret_block(monkeypatch, prefect_harness):
+    from prefect.blocks.system import Secret
+
+    from benchmart.settings import Settings
+
+    Secret(value="sqlite:////tmp/from-secret.db").save("benchmart-test-warehouse", overwrite=True)
+    monkeypatch.delenv("BENCHMART_WAREHOUSE_URL", raising=False)
+    monkeypatch.setenv("BENCHMART_WAREHOUSE_SECRET", "benchmart-test-warehouse")
+    assert Settings().resolved_warehouse_url() == "sqlite:////tmp/from-secret.db"
+    monkeypatch.setenv("BENCHMART_WAREHOUSE_SECRET", "no-such-block")
+    with pytest.raises(Exception, match="cannot read the Prefect Secret block 'no-such-block'"):
+        Settings().resolved_warehouse_url()
