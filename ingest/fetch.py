@@ -7,11 +7,13 @@ from pathlib import Path
 import socket
 import threading
 import time
+import zlib
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
 import requests
 from requests.adapters import HTTPAdapter
+import urllib3
 from urllib3.util.retry import Retry
 
 from benchmart import __version__
@@ -115,11 +117,18 @@ def _fetch(source: SourceConfig, etag: str | None, last_modified: str | None, ht
             timer = threading.Timer(max(0.0, source.deadline_s - (time.monotonic() - started)), _cut, (resp, expired))
             timer.daemon = True
             timer.start()
+            decoder = _decoder(source, resp.headers.get("Content-Encoding", ""))
             try:
-                for chunk in resp.iter_content(CHUNK):
-                    body += chunk
+                for raw in resp.raw.stream(CHUNK, decode_content=False):
+                    try:
+                        body += decoder.decompress(raw) if decoder else raw
+                    except zlib.error as exc:
+                        raise SourceError(f"source {source.id!r}: the compressed body from {resp.url} is corrupt ({exc})") from None
                     if len(body) > source.max_bytes:
                         raise SourceError(f"source {source.id!r}: body exceeds max_bytes {source.max_bytes}; raise it in the sources file")
+                if decoder and not decoder.eof:  # the connection closed inside the compressed stream: a cut transfer
+                    raise SourceError(f"source {source.id!r}: the compressed body from {resp.url} ends before its end "
+                                      f"({len(body):,} bytes decoded): a truncated transfer, not landed")
             except Exception:
                 if expired.is_set():
                     raise SourceError(f"source {source.id!r}: the transfer took longer than its deadline of {source.deadline_s:g} s "
@@ -130,8 +139,19 @@ def _fetch(source: SourceConfig, etag: str | None, last_modified: str | None, ht
             if expired.is_set():
                 raise SourceError(f"source {source.id!r}: the transfer took longer than its deadline of {source.deadline_s:g} s")
             return Fetched(bytes(body), resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:  # the body is read from urllib3 directly
         raise SourceError(f"source {source.id!r}: fetching {source.url} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _decoder(source: SourceConfig, encoding: str):
+    """A zlib stream decoder for the body's Content-Encoding (gzip or deflate), or None for an identity body. The
+    body is decoded here rather than by urllib3, which accepts a gzip stream cut short without a word."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, detected
+    raise SourceError(f"source {source.id!r}: unsupported Content-Encoding {encoding!r} (benchmart asks for gzip or deflate)")
 
 
 def _cut(resp: requests.Response, expired: threading.Event) -> None:

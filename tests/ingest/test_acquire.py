@@ -342,3 +342,41 @@ def test_retry_after_is_honoured_only_up_to_the_cap():
         assert len(calls) == 2 and calls[1] - calls[0] < 5  # waited ~0.3 s, not 600 s
     finally:
         server.shutdown()
+
+
+def _gzip_server(body: bytes, encoding: str = "gzip"):
+    def send(h, _):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Encoding", encoding)
+        h.send_header("Connection", "close")  # no Content-Length: only the stream itself says where it ends
+        h.end_headers()
+        h.wfile.write(body)
+        h.close_connection = True
+
+    return _slow_server(send)[0]
+
+
+@pytest.mark.parametrize("cut", [0.9, 0.5, 0.999])
+def test_a_gzip_body_cut_short_without_content_length_is_a_source_failure_not_a_payload(cut):
+    import gzip
+    import json
+
+    from ..faults import record_fault
+
+    whole = gzip.compress(json.dumps({"gpt-4.1-mini": {"input_cost_per_token": 4e-07, "pad": list(range(20000))}}).encode())
+    server = _gzip_server(whole[: int(len(whole) * cut)])
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/prices.json"
+        with pytest.raises(SourceError, match="ends before its end.*a truncated transfer, not landed") as refused:
+            fetch(src(url), http=session(retries=0))
+        record_fault("gzip body cut short, no Content-Length", "source failure (falls back to the last good payload)",
+                     f"cut at {cut:.1%}: {str(refused.value)[:60]}...", True)
+    finally:
+        server.shutdown()
+    whole_server = _gzip_server(whole)
+    try:
+        got = fetch(src(f"http://127.0.0.1:{whole_server.server_address[1]}/prices.json"), http=session(retries=0))
+        assert got.content == gzip.decompress(whole)
+    finally:
+        whole_server.shutdown()
