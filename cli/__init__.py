@@ -29,6 +29,10 @@ sources_app = typer.Typer(help="Sources: check what each one yields and which na
 sources_app.command("check")(sources.check)
 app.add_typer(sources_app, name="sources")
 
+landing_app = typer.Typer(help="The landing zone of raw payloads: check it (and repair it).", no_args_is_help=True)
+landing_app.command("check")(sources.landing_check)
+app.add_typer(landing_app, name="landing")
+
 warehouse_app = typer.Typer(help="Warehouse operations: migrations, data dictionary, retention.", no_args_is_help=True)
 for command in (warehouse.upgrade, warehouse.docs, warehouse.prune):
     warehouse_app.command()(command)

@@ -3,10 +3,11 @@
 from typing import Annotated, Optional
 
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 import typer
 
-from benchmart.cli.common import SourcesOpt, console, fail, usage_error
+from benchmart.cli.common import DataDirOpt, SourcesOpt, console, fail, usage_error
 from benchmart.errors import BenchmartError
 from benchmart.settings import Settings
 
@@ -58,3 +59,31 @@ def check(
                 console.print(f"... and {r.unmatched.height - top} more (--top)")
     if any(r.error for r in results):
         raise typer.Exit(3)
+
+
+def landing_check(
+    data_dir: DataDirOpt = None,
+    repair: Annotated[bool, typer.Option("--repair", help="Fix what has a safe fix (dropped lines are kept in manifest.rejected.jsonl).")] = False,
+) -> None:
+    """Check the landing zone: torn or dangling manifest lines, payloads that no longer match their hash, unfinished
+    writes of killed runs, absolute paths; --repair fixes them. Exit 1 when problems remain."""
+    from benchmart.ingest.landing import check as check_landing
+
+    settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
+    root = settings.data_dir / "landing"
+    if not root.is_dir():
+        usage_error(f"no landing zone at {root} (run `benchmart run` first, or pass --data-dir)")
+    found = check_landing(root, repair=repair)
+    table = Table(title=f"landing zone {root}", box=box.SIMPLE_HEAD)
+    for col in ("source", "problem", "where", "repaired"):
+        table.add_column(col)
+    for f in found:
+        table.add_row(escape(f.source_id), f.problem, escape(f.detail), "yes" if f.repaired else "-")
+    if found:
+        console.print(table)
+    else:
+        console.print(f"landing zone {root}: no problems", markup=False)
+    left = [f for f in found if not f.repaired and f.problem != "unrecorded_payload"]
+    if left:
+        console.print(f"{len(left)} problem(s); `benchmart landing check --repair` fixes them", markup=False)
+        raise typer.Exit(1)

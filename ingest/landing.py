@@ -102,7 +102,7 @@ class LandingZone:
         return candidates[-1] if candidates else None
 
     def _find(self, source_id: str, sha: str) -> Path | None:
-        hits = sorted((self.root / source_id).glob(f"*/{sha}.bin"))
+        hits = sorted(p for p in (self.root / source_id).glob(f"*/{sha}.bin") if p.parent.name != "corrupt")
         return hits[0] if hits else None
 
     def _record(self, payload: Payload) -> None:
@@ -121,6 +121,81 @@ class LandingZone:
             fh.write((json.dumps(row, sort_keys=True) + "\n").encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
+
+
+@dataclass(frozen=True)
+class Finding:
+    source_id: str
+    problem: str  # torn_manifest_line, missing_payload, corrupt_payload, unfinished_write, absolute_path, unrecorded_payload
+    detail: str
+    repaired: bool = False
+
+
+def check(root: Path, repair: bool = False) -> list[Finding]:
+    """What is wrong in a landing zone, and with `repair` the fix of each problem that has a safe one:
+
+    - a torn or unreadable manifest line (a run killed while appending): dropped (kept in manifest.rejected.jsonl);
+    - a manifest line whose payload file is gone: dropped (kept in manifest.rejected.jsonl);
+    - a payload whose bytes no longer match its sha256: moved to <source>/corrupt/ and its manifest lines dropped;
+    - an unfinished write (a `.incoming-*` file a killed run left): deleted;
+    - an absolute payload path (written before paths were relative): made relative when under the zone;
+    - a payload file no manifest line names: reported only (harmless; it is used again if fetched again).
+    Runs already ignore or refuse each of these (never silently use them); the check makes them visible and gone."""
+    root = Path(root)
+    found: list[Finding] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        sid = folder.name
+        for leftover in sorted(folder.glob("*/.incoming-*")):
+            if repair:
+                leftover.unlink(missing_ok=True)
+            found.append(Finding(sid, "unfinished_write", str(leftover.relative_to(root)), repair))
+        corrupt = set()
+        landed = sorted(p for p in folder.glob("*/*.bin") if p.parent.name != "corrupt")
+        for payload in landed:
+            if hashlib.sha256(payload.read_bytes()).hexdigest() != payload.stem:
+                corrupt.add(payload.stem)
+                if repair:
+                    (folder / "corrupt").mkdir(exist_ok=True)
+                    payload.replace(folder / "corrupt" / payload.name)
+                found.append(Finding(sid, "corrupt_payload", str(payload.relative_to(root)), repair))
+        manifest = folder / "manifest.jsonl"
+        if not manifest.exists():
+            continue
+        keep, dropped, named, rewrite = [], [], set(), False
+        for n, line in enumerate(manifest.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                datetime.fromisoformat(row["fetched_at"])
+                sha, stored = row["sha256"], Path(row["path"])
+            except (ValueError, KeyError, TypeError):
+                dropped.append(line)
+                found.append(Finding(sid, "torn_manifest_line", f"line {n}: {line[:60]!r}", repair))
+                continue
+            where = stored if stored.is_absolute() else root / stored
+            if sha in corrupt:
+                dropped.append(line)
+                continue
+            if not where.exists():
+                dropped.append(line)
+                found.append(Finding(sid, "missing_payload", f"line {n}: {stored}", repair))
+                continue
+            if stored.is_absolute() and where.is_relative_to(root):
+                row["path"] = str(where.relative_to(root))
+                line, rewrite = json.dumps(row, sort_keys=True), True
+                found.append(Finding(sid, "absolute_path", f"line {n}: {stored}", repair))
+            named.add(sha)
+            keep.append(line)
+        for payload in landed:
+            if payload.stem not in named and payload.stem not in corrupt:
+                found.append(Finding(sid, "unrecorded_payload", str(payload.relative_to(root))))
+        if repair and (dropped or rewrite):
+            if dropped:
+                with (folder / "manifest.rejected.jsonl").open("a", encoding="utf-8") as fh:
+                    fh.write("".join(d + "\n" for d in dropped))
+            _write_atomically(manifest, "".join(k + "\n" for k in keep).encode("utf-8"))
+    return found
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
