@@ -56,8 +56,13 @@ def publish_snapshot(
             if before_commit is not None:
                 before_commit(conn)
             for swap in swaps:  # last: the swap takes the parent's exclusive lock only for a moment before commit
-                _swap_partition(conn, *swap)
+                try:
+                    _swap_partition(conn, *swap)
+                except OperationalError as exc:
+                    raise _held_by_readers(engine, swap[0], snapshot_date, lock_wait_s) or exc
         return counts
+    except WarehouseError:
+        raise
     except OperationalError as exc:
         if "locked" in str(exc).lower() or "lock" in str(exc.orig).lower():
             raise WarehouseError(
@@ -107,6 +112,25 @@ def _swap_partition(conn: Connection, name: str, day: date, staging: str) -> Non
     conn.exec_driver_sql(f"ALTER TABLE {name} ATTACH PARTITION {parts}.{staging} FOR VALUES IN ('{day.isoformat()}')")
     conn.exec_driver_sql(f"ALTER TABLE {parts}.{staging} RENAME TO {part}")
     conn.exec_driver_sql(f"ALTER TABLE {parts}.{part} RENAME CONSTRAINT {staging}_in_snapshot TO {part}_in_snapshot")
+
+
+def _held_by_readers(engine: Engine, name: str, day: date, waited_s: float) -> WarehouseError | None:
+    """PostgreSQL: when replacing a snapshot's partition timed out, who holds it (readers with an open transaction that
+    read it); None when nobody does (then the original error stands)."""
+    part = partition_name(name, day)
+    with engine.connect() as conn:
+        holders = conn.execute(text("""
+            SELECT DISTINCT a.pid, coalesce(nullif(a.application_name, ''), a.usename) AS who, a.state, a.xact_start
+            FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE c.relname = :part AND l.granted AND a.pid <> pg_backend_pid() ORDER BY a.pid"""), {"part": part}).all()
+    if not holders:
+        return None
+    who = "; ".join(f"pid {pid} ({app}, {state}, transaction open since {start:%H:%M:%S})" for pid, app, state, start in holders)
+    return WarehouseError(
+        f"snapshot {day} was not replaced: {len(holders)} reader transaction(s) still hold its {name} partition and did "
+        f"not finish within {waited_s:g} s: {who}. Nothing was written. End those transactions (a BI tool's open "
+        f"session; pg_terminate_backend(pid) ends one) and run again, or raise BENCHMART_PUBLISH_WAIT_S"
+    )
 
 
 def prune_head_to_head(conn: Connection, older_than: date) -> int:

@@ -213,3 +213,30 @@ def test_postgresql_publisher_gives_up_after_a_bounded_wait_with_a_clear_message
     publish_snapshot(engine, D2, {"mart_leaderboard": board(D2, 2, 80.0)}, lock_wait_s=0.3)  # free again
     assert table_at(engine, "mart_leaderboard", D2).height == 2
     engine.dispose()
+
+
+def test_postgresql_a_reader_holding_the_snapshot_open_is_named_when_a_re_publish_cannot_replace_it(pg_url):
+    from sqlalchemy import text
+
+    from ..faults import record_fault
+
+    engine = make_engine(pg_url, writer=True)
+    ensure_current(engine)
+    publish_snapshot(engine, D1, dims())
+    publish(engine, D2, 3, 80.0)
+    reader = make_engine(pg_url).connect()
+    reader.execute(text("SET application_name = 'metabase-test'"))
+    reader.execute(text("SELECT count(*) FROM mart_leaderboard WHERE snapshot_date = '2026-11-28'")).scalar()  # and stays open
+    try:
+        with pytest.raises(WarehouseError, match=r"snapshot 2026-11-28 was not replaced: 1 reader transaction\(s\) still hold its "
+                                                 r"mart_leaderboard partition .* pid \d+ \(metabase-test, idle in transaction"):
+            publish(engine, D2, 5, 70.0, lock_wait_s=0.5)
+    finally:
+        reader.rollback()
+        reader.close()
+    assert table_at(engine, "mart_leaderboard", D2).height == 3  # the old snapshot, whole
+    publish(engine, D2, 5, 70.0, lock_wait_s=0.5)  # the reader gone: replaced
+    assert table_at(engine, "mart_leaderboard", D2).height == 5
+    record_fault("BI reader holds an open transaction on the snapshot being re-published (PostgreSQL)",
+                 "nothing written; the error names the reader (pid, application) and what to do", "named pid and application", True)
+    engine.dispose()
