@@ -190,3 +190,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for line in text.splitlines():
         terminalreporter.write_line(line)
     (ARTIFACTS / "faults.md").write_text(text + "\n", encoding="utf-8")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test marked `@pytest.mark.fault(fault, expected)` is a row of the fault table: its outcome is what was observed."""
+    outcome = yield
+    report = outcome.get_result()
+    marker = item.get_closest_marker("fault")
+    if marker and report.when == "call":
+        from .faults import record_fault
+
+        engine = getattr(getattr(item, "callspec", None), "params", {}).get("warehouse_url")
+        fault = marker.args[0] + (f" ({'PostgreSQL' if engine == 'postgresql' else 'SQLite'})" if engine else "")
+        observed = "as expected" if report.passed else "FAILED: " + str(report.longrepr).strip().splitlines()[-1][:100]
+        record_fault(fault, marker.args[1], observed, report.passed)

@@ -87,12 +87,14 @@ def src(url: str, **kw) -> SourceConfig:
 FAST = session(retries=3, backoff=0.01)
 
 
+@pytest.mark.fault('HTTP 500 then 200', 'retried, then landed')
 def test_a_500_is_retried_then_succeeds(serve):
     url, script = serve((500, {}, b"oops"), (200, {}, b"{}"))
     assert fetch(src(url), http=FAST).content == b"{}"
     assert len(script.requests) == 2
 
 
+@pytest.mark.fault('HTTP 429 with Retry-After', 'waits as told, then landed')
 def test_429_honours_retry_after(serve):
     url, script = serve((429, {"Retry-After": "1"}, b""), (200, {}, b"ok"))
     started = time.perf_counter()
@@ -100,24 +102,28 @@ def test_429_honours_retry_after(serve):
     assert time.perf_counter() - started >= 0.9
 
 
+@pytest.mark.fault('HTTP 5xx on every try', 'source failure naming the source (falls back)')
 def test_persistent_errors_raise_a_source_error_naming_the_source(serve):
     url, _ = serve((503, {}, b"down"))
     with pytest.raises(SourceError, match="source 's'"):
         fetch(src(url), http=FAST)
 
 
+@pytest.mark.fault('server never answers', 'timeout: a source failure')
 def test_read_timeout_is_a_source_error(serve):
     url, _ = serve(("hang", {}, b"late"))
     with pytest.raises(SourceError, match="Timeout|timed out"):
         fetch(src(url, timeout_s=0.3), http=session(retries=0))
 
 
+@pytest.mark.fault('body over max_bytes', 'refused, nothing landed')
 def test_oversized_body_is_refused(serve):
     url, _ = serve((200, {}, b"x" * 5000))
     with pytest.raises(SourceError, match="max_bytes"):
         fetch(src(url, max_bytes=1000), http=FAST)
 
 
+@pytest.mark.fault('body shorter than its Content-Length', 'source failure, nothing landed')
 def test_truncated_body_is_a_source_error(serve):
     url, _ = serve((200, {"Content-Length": "1000"}, b"short"))
     with pytest.raises(SourceError):
@@ -139,6 +145,7 @@ def test_plain_http_to_a_non_loopback_host_is_refused():
         fetch(src("http://example.com/prices.json"))
 
 
+@pytest.mark.fault('redirect to a non-loopback/metadata address', 'refused')
 def test_redirect_to_a_non_allowed_url_is_refused(serve):
     url, _ = serve((302, {"Location": "http://example.invalid/elsewhere"}, b""))
     with pytest.raises(SourceError, match="refusing http:// URL http://example.invalid"):
@@ -151,6 +158,7 @@ def test_redirect_to_another_loopback_url_is_followed(serve):
     assert fetch(src(url), http=FAST).content == b"moved here"
 
 
+@pytest.mark.fault('user:password in a source URL', 'refused with the credentials redacted')
 def test_credentials_in_urls_are_rejected():
     with pytest.raises(ValueError, match="credentials"):
         src("https://user:secret@example.com/x.json")
@@ -166,6 +174,7 @@ def test_failed_source_falls_back_to_its_last_good_payload_or_fails_as_configure
         fall_back(src("https://x/y", on_failure="fail"), zone, "boom")
 
 
+@pytest.mark.fault('an HTML error page instead of data', 'refused')
 def test_an_html_page_instead_of_data_is_refused(serve):
     url, _ = serve((200, {"Content-Type": "text/html; charset=utf-8"}, b"<html>Just a moment...</html>"))
     with pytest.raises(SourceError, match="HTML page"):
@@ -192,12 +201,14 @@ def test_a_local_directory_lands_as_a_bundle_of_its_files(tmp_path):
     assert bundle.members(got, "d") == {"sub/a.json": b"[]"}
 
 
+@pytest.mark.fault('redirect to file://', 'refused')
 def test_redirect_to_a_file_url_is_refused(serve):
     url, _ = serve((302, {"Location": "file:///etc/passwd"}, b""))
     with pytest.raises(SourceError, match="refusing file:// URL"):
         fetch(src(url), http=session(retries=0))
 
 
+@pytest.mark.fault('torn landing-manifest line (kill while appending)', 'ignored and reported; the next fetch works')
 def test_a_torn_manifest_line_is_ignored_and_the_next_fetch_starts_a_fresh_line(tmp_path, caplog):
     zone = LandingZone(tmp_path / "landing")
     zone.land("s", "file:///x", b"one", datetime(2026, 11, 1, tzinfo=timezone.utc))
@@ -210,6 +221,7 @@ def test_a_torn_manifest_line_is_ignored_and_the_next_fetch_starts_a_fresh_line(
     assert [p.read() for p in zone.history("s")] == [b"one", b"two"]
 
 
+@pytest.mark.fault('landing zone moved; a payload changed after landing', 'payloads found; the changed one refused by its sha256')
 def test_a_moved_landing_zone_still_finds_its_payloads_and_a_changed_payload_is_refused(tmp_path):
     LandingZone(tmp_path / "old").land("s", "file:///x", b"content", datetime(2026, 11, 1, tzinfo=timezone.utc))
     (tmp_path / "old").rename(tmp_path / "new")
@@ -221,6 +233,7 @@ def test_a_moved_landing_zone_still_finds_its_payloads_and_a_changed_payload_is_
         payload.read()
 
 
+@pytest.mark.fault('zip bomb (a member unpacking past the limit)', 'refused while unpacking, memory bounded')
 def test_an_archive_that_unpacks_past_the_limit_is_refused_before_it_is_held():
     import io
     import zipfile
@@ -237,6 +250,7 @@ def test_an_archive_that_unpacks_past_the_limit_is_refused_before_it_is_held():
         bundle.members(packed, "z", limit=1_000_000)
 
 
+@pytest.mark.fault("a token in a source URL's query", 'never printed, stored or landed in clear')
 def test_credentials_in_a_source_url_are_never_shown_or_stored(tmp_path, serve):
     from benchmart.ingest.sources import sources_frame
     from benchmart.redact import redacted_url
@@ -254,6 +268,7 @@ def test_credentials_in_a_source_url_are_never_shown_or_stored(tmp_path, serve):
     assert secret not in read.payload.url and secret not in (tmp_path / "landing" / "s" / "manifest.jsonl").read_text()
 
 
+@pytest.mark.fault('path traversal: ../../etc/passwd, /proc/self/environ, a symlink out, a folder holding one', 'refused (outside the allowed folders), no content in the error')
 def test_file_sources_read_only_under_the_sources_folder_or_the_configured_roots(tmp_path, monkeypatch):
     from benchmart.errors import PermanentSourceError
     from benchmart.ingest.sources import load_sources
@@ -297,6 +312,7 @@ def _slow_server(handler_body):
     return server, Handler.calls
 
 
+@pytest.mark.fault('a server dripping one byte at a time', "cut off at the source's deadline")
 def test_a_server_that_drips_bytes_is_cut_off_at_the_sources_deadline():
     def drip(h, _):
         h.send_response(200)
@@ -321,6 +337,7 @@ def test_a_server_that_drips_bytes_is_cut_off_at_the_sources_deadline():
         server.shutdown()
 
 
+@pytest.mark.fault('Retry-After: 600', 'honoured only up to the cap')
 def test_retry_after_is_honoured_only_up_to_the_cap():
     def busy_then_ok(h, n):
         if n == 1:

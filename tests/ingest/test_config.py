@@ -89,6 +89,7 @@ def test_every_shipped_sources_file_uses_only_known_options():
         assert load_sources(PROJECT_ROOT / name)
 
 
+@pytest.mark.fault('YAML alias bomb', 'refused before expanding')
 def test_a_yaml_alias_bomb_is_refused_without_expanding_it(tmp_path):
     import yaml
 

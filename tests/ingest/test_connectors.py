@@ -157,6 +157,7 @@ def test_a_generic_table_is_a_registry_when_its_kind_is_models(catalog):
     assert models.filter(pl.col("origin") == "curated").height == len(catalog.models)  # gpt-4.1-mini is the curated one
 
 
+@pytest.mark.fault('decimal commas and infinities in figures', 'quarantined, never guessed')
 def test_numbers_are_never_guessed_from_a_decimal_comma_or_infinity():
     from benchmart.ingest.connectors.common import number
 

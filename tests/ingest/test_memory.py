@@ -12,7 +12,9 @@ import pytest
 
 from ..faults import record_fault
 
-BOUND = 8  # peak growth while parsing, in multiples of the payload's size
+pytestmark = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads the resident size from Linux /proc")
+
+BOUND = 12  # peak growth while parsing, in multiples of the payload's size (measured upper bounds: 4.4x to 7.5x)
 PROBE = """
 import resource, sys
 from pathlib import Path
@@ -24,10 +26,10 @@ columns = {c: c for c in ("model", "benchmark", "value", "unit", "date", "citati
 src = SourceConfig(id="big", kind="scores" if fmt == "csv" else "prices", format=fmt, url="https://example.org/x",
                    max_bytes=len(payload) + 1, options={"columns": columns} if fmt == "csv" else {})
 parse_payload(b"{}" if fmt != "csv" else b"model,benchmark,value\\n", src) if fmt != "openrouter" else None  # imports warmed
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize()  # resident now, with the payload held
 parsed = parse_payload(payload, src)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print((peak - base) * 1024 / len(payload), parsed.prices.height + parsed.scores.height)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the peak so far: an upper bound of the parse's peak
+print((peak - base) / len(payload), parsed.prices.height + parsed.scores.height)
 """
 
 

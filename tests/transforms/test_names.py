@@ -124,6 +124,7 @@ def test_the_hard_pair_list_is_long_enough_and_covers_both_outcomes():
     assert len(HARD) >= 40 and sum(m is None for _, m in HARD) >= 20
 
 
+@pytest.mark.fault('zero-width and bidi characters in model names', 'never resolve to a catalog model')
 def test_a_name_with_invisible_or_bidi_characters_never_resolves_and_full_width_letters_do():
     import polars as pl
 

@@ -70,6 +70,7 @@ def test_migrations_downgrade_cleanly(warehouse_url):
     engine.dispose()
 
 
+@pytest.mark.fault('4 concurrent first runs on an empty warehouse', 'every one succeeds, schema created once')
 def test_concurrent_first_runs_create_the_schema_once(warehouse_url, tmp_path):
     """Four processes bootstrap one empty warehouse at once: every one succeeds, the schema is created once."""
     import subprocess
