@@ -111,6 +111,9 @@ def parse(read: SourceRead, parser=parse_landed) -> SourceRead:
         seen.add(payload.sha256)
         try:
             parsed = parser(read.source, payload)
+            if parsed.records_read == 0:  # an empty list, an empty file, a CSV header alone: never "fresh" data
+                raise SourceError(f"source {read.source.id!r}: payload {payload.sha256[:12]} holds no records "
+                                  "(an empty file, list or table); not used")
         except (SourceError, OSError) as exc:
             errors.append(str(exc))
             if read.source.on_failure == "fail":

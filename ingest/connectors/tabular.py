@@ -15,7 +15,10 @@ Fields per source kind (left: canonical name, right: default column name):
            (a registry: every row lists a model; rows without a vendor only add names)
 """
 
+import csv
+from dataclasses import replace
 import io
+import re
 
 import polars as pl
 
@@ -23,7 +26,7 @@ from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
 import benchmart.ingest.connectors.bundle as bundle
-from benchmart.ingest.connectors.common import Parsed, load_json, number
+from benchmart.ingest.connectors.common import Parsed, load_json, number, reject, rejects_frame
 
 REQUIRED = {
     "scores": ("model", "benchmark", "value"),
@@ -54,13 +57,39 @@ OPTIONS = {
 
 
 def parse_csv(payload: bytes, source: SourceConfig) -> Parsed:
+    """A CSV table. A row Polars cannot take (more or fewer fields than the header, bytes that are not UTF-8) is
+    quarantined on its own (`ragged_row`, `not_utf8`), never the whole file."""
     payload = _member(payload, source)
     try:
-        text = payload.decode("utf-8-sig")
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
-    except (UnicodeDecodeError, pl.exceptions.PolarsError) as exc:
-        raise SourceError(f"source {source.id!r}: cannot read CSV ({exc})") from None
+        frame = pl.read_csv(io.StringIO(payload.decode("utf-8-sig")), infer_schema=False, truncate_ragged_lines=False)
+    except (UnicodeDecodeError, pl.exceptions.PolarsError):
+        frame, bad = _salvaged(payload, source)
+        parsed = _parse_table(frame, source)
+        return replace(parsed, rejects=pl.concat([parsed.rejects, rejects_frame(bad)]), records_read=parsed.records_read + len(bad))
     return _parse_table(frame, source)
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by `surrogateescape`
+
+
+def _salvaged(payload: bytes, source: SourceConfig) -> tuple[pl.DataFrame, list[dict]]:
+    """The rows of a CSV that Polars refused as a whole, read record by record: the good ones as a table, the
+    others as rejects naming the line."""
+    reader = csv.reader(io.StringIO(payload.decode("utf-8-sig", errors="surrogateescape"), newline=""))
+    header = next(reader, None)
+    if not header or _NOT_UTF8.search(",".join(header)) or len(set(header)) != len(header):
+        raise SourceError(f"source {source.id!r}: cannot read CSV (its header line is missing, not UTF-8 or repeats a column)")
+    good, bad = [], []
+    for fields in reader:
+        line = reader.line_num
+        excerpt = ",".join(fields)[:300]
+        if _NOT_UTF8.search(excerpt):
+            bad.append(reject(source.id, "not_utf8", {"line": line, "text": excerpt.encode("utf-8", "surrogateescape").decode("utf-8", "replace")}))
+        elif len(fields) != len(header):
+            bad.append(reject(source.id, "ragged_row", {"line": line, "fields": len(fields), "expected": len(header), "text": excerpt}))
+        else:
+            good.append(fields)
+    return pl.DataFrame(good, schema={c: pl.String for c in header}, orient="row"), bad
 
 
 def _member(payload: bytes, source: SourceConfig) -> bytes:

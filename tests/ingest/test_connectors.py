@@ -164,3 +164,34 @@ def test_numbers_are_never_guessed_from_a_decimal_comma_or_infinity():
     text = pl.Series(["42.5", "42.5%", "1,234.5", "1,234", "0.85±0.02", "0,85", "1,25", "12,5", "inf", "-Infinity", "nan", "n/a"])
     got = pl.select(number(text.alias("t")).alias("n"))["n"].to_list()
     assert got == [42.5, 42.5, 1234.5, 1234.0, 0.85, None, None, None, None, None, None, None]
+
+
+@pytest.mark.fault("a ragged row and a row with bytes that are not UTF-8 in a CSV", "those rows quarantined by rule, the rest parsed")
+def test_a_ragged_row_or_a_bad_byte_quarantines_that_row_not_the_file():
+    from benchmart.ingest.config import SourceConfig
+    from benchmart.ingest.connectors import parse_payload
+
+    columns = {c: c for c in ("model", "benchmark", "value")}
+    src = SourceConfig(id="t", kind="scores", format="csv", url="https://example.org/x.csv", options={"columns": columns})
+    body = b'model,benchmark,value\nA,MMLU,80\nB,MMLU,70,extra\n\xff\xfeC,MMLU,60\n"D, quoted",MMLU,50\n'
+    parsed = parse_payload(body, src)
+    assert parsed.scores["model_name"].to_list() == ["A", "D, quoted"] and parsed.records_read == 4
+    assert sorted(parsed.rejects["rule"].to_list()) == ["not_utf8", "ragged_row"]
+    assert '"line": 3' in parsed.rejects.filter(pl.col("rule") == "ragged_row")["record"][0]
+
+
+@pytest.mark.fault("a header-only CSV (or an empty list) replacing a good payload", "not used: the last good payload, marked stale")
+def test_a_payload_with_no_records_is_never_fresh_and_the_last_good_one_is_used(tmp_path):
+    from datetime import datetime, timezone
+
+    from benchmart.ingest import acquire
+    from benchmart.ingest.config import SourceConfig
+    from benchmart.ingest.landing import LandingZone
+
+    columns = {c: c for c in ("model", "benchmark", "value")}
+    src = SourceConfig(id="t", kind="scores", format="csv", url="https://example.org/x.csv", options={"columns": columns})
+    zone = LandingZone(tmp_path / "landing")
+    zone.land("t", src.url, b"model,benchmark,value\nA,MMLU,80\n", datetime(2026, 11, 27, tzinfo=timezone.utc))
+    latest = zone.land("t", src.url, b"model,benchmark,value\n", datetime(2026, 11, 28, tzinfo=timezone.utc))
+    read = acquire.parse(acquire.SourceRead(src, latest, "fresh", history=zone.history("t")))
+    assert read.status == "stale" and read.parsed.scores.height == 1 and "holds no records" in read.error

@@ -26,10 +26,16 @@ columns = {c: c for c in ("model", "benchmark", "value", "unit", "date", "citati
 src = SourceConfig(id="big", kind="scores" if fmt == "csv" else "prices", format=fmt, url="https://example.org/x",
                    max_bytes=len(payload) + 1, options={"columns": columns} if fmt == "csv" else {})
 parse_payload(b"{}" if fmt != "csv" else b"model,benchmark,value\\n", src) if fmt != "openrouter" else None  # imports warmed
-base = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize()  # resident now, with the payload held
+def status(key):
+    return next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith(key + ":"))
+try:
+    open("/proc/self/clear_refs", "w").write("5")  # reset the peak (VmHWM) to what is resident now
+    peak_of = lambda: status("VmHWM")
+except OSError:
+    peak_of = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the peak so far: an upper bound
+base = status("VmRSS")  # resident now, with the payload held
 parsed = parse_payload(payload, src)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the peak so far: an upper bound of the parse's peak
-print((peak - base) / len(payload), parsed.prices.height + parsed.scores.height)
+print((peak_of() - base) / len(payload), parsed.prices.height + parsed.scores.height)
 """
 
 
