@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+PYTEST_ARGS ?= -n 2   # two workers (pytest-xdist): the kill -9 and browser tests wait on subprocesses
+
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 

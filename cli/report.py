@@ -48,6 +48,7 @@ def browse(
     """Browse the SQLite warehouse in Datasette (optional extra: pip install 'benchmart[browse]'): described tables and
     columns, model names instead of ids, the example BI queries as canned queries."""
     import json
+    import signal
     import subprocess
     import sys
     import tempfile
@@ -80,10 +81,13 @@ def browse(
         console.print(f"browsing {db} at http://{host}:{port}/ (Ctrl-C stops)", markup=False, soft_wrap=True)
         proc = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(meta_file),
                                  "--host", host, "--port", str(port)])
+        previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())  # stopping browse stops Datasette too
         try:
             code = proc.wait()
         except KeyboardInterrupt:
             proc.terminate()
             code = proc.wait()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     if code not in (0, -15):
         raise typer.Exit(code)

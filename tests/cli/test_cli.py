@@ -188,11 +188,16 @@ def test_the_readme_exit_code_table_is_generated_from_the_code_and_the_commands_
     assert invoke("leaderboard", "--no-such-option")[0] == 2  # Typer's own usage errors: the same code as ours
 
 
-def test_serve_and_deploy_refuse_without_a_running_prefect_api_and_say_how_to_start_one(monkeypatch):
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # nothing listens on the discard port
-    for args in (["serve"], ["deploy", "--pool", "p"]):
-        code, out = invoke(*args)
-        assert code == 2 and "does not answer" in out and "prefect server start" in out, out
+def test_serve_and_deploy_refuse_without_a_running_prefect_api_and_say_how_to_start_one():
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):  # nothing listens on the discard port
+        for args in (["serve"], ["deploy", "--pool", "p"]):
+            code, out = invoke(*args)
+            assert code == 2 and "does not answer" in out and "prefect server start" in out, out
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        code, out = invoke("serve")
+        assert code == 2 and "PREFECT_API_URL is not set" in out, out
 
 
 def test_a_warehouse_password_never_becomes_a_prefect_parameter(monkeypatch):
@@ -206,7 +211,7 @@ def test_a_warehouse_password_never_becomes_a_prefect_parameter(monkeypatch):
 
     assert os.environ["BENCHMART_WAREHOUSE_URL"] == secret_url  # the run reads it from its environment instead
     monkeypatch.delenv("BENCHMART_WAREHOUSE_URL")
-    code, out = invoke("serve", "--warehouse", secret_url)
+    code, out = invoke("serve", "--warehouse", secret_url)  # refused before the Prefect API is even asked
     assert code == 2 and "BENCHMART_WAREHOUSE_SECRET" in out and "s3cret" not in out
     assert flow_params("postgresql+psycopg://bench@db.example/wh", None, None) == {"warehouse_url": "postgresql+psycopg://bench@db.example/wh"}
 

@@ -2,7 +2,9 @@
 lists ranked models first, tables and columns carry the dictionary's descriptions, models show by name."""
 
 import json
+import os
 from pathlib import Path
+import signal
 import socket
 import subprocess
 import sys
@@ -55,8 +57,17 @@ def test_browse_serves_the_warehouse_described_with_the_bi_queries_as_canned_que
         rows = json.loads(_get(f"{base}/{name}/mart_leaderboard.json?_shape=array&_labels=on&_size=1"))
         assert rows[0]["model_id"]["label"]  # the foreign key lets Datasette show the model's name
     finally:
+        children = {int(c) for t in Path(f"/proc/{proc.pid}/task").glob("*") for c in (t / "children").read_text().split()} \
+            if Path(f"/proc/{proc.pid}/task").is_dir() else set()
         proc.terminate()
         proc.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+            time.sleep(0.2)
+        left = [c for c in children if Path(f"/proc/{c}").exists()]
+        for c in left:
+            os.kill(c, signal.SIGKILL)
+        assert not left, "Datasette outlived `benchmart browse`"
 
 
 def test_browse_refuses_postgresql_and_writes_metadata_for_your_own_datasette(golden, tmp_path):
