@@ -36,7 +36,7 @@ def test_a_killed_run_leaves_no_temporary_prefect_server(tmp_path):
     env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     run = subprocess.Popen([str(Path(sys.executable).parent / "benchmart"), "run", "--data-dir", str(tmp_path / "data"),
                             "--sources", str(PROJECT_ROOT / "sources.yaml")], env=env, cwd=tmp_path,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stderr=(tmp_path / "run.err").open("wb"))
     server = None
     deadline = time.time() + 120
     while time.time() < deadline and server is None and run.poll() is None:
@@ -44,7 +44,9 @@ def test_a_killed_run_leaves_no_temporary_prefect_server(tmp_path):
         time.sleep(0.2)
     if server is None:
         run.kill()
-        pytest.fail("the run never started a temporary Prefect API server")
+        ended = f"it exited with {run.returncode}" if run.returncode is not None else "it was still running after 120 s"
+        pytest.fail(f"the run never started a temporary Prefect API server ({ended}): "
+                    + (tmp_path / "run.err").read_text(errors="replace")[-1500:])
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
     deadline = time.time() + 20

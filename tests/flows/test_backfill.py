@@ -255,10 +255,16 @@ def test_a_backfill_never_replaces_a_snapshot_with_a_much_emptier_one(history):
     engine = make_engine(url)
     before = table_at(engine, "fct_model_price", day).height
     assert before > 10
-    # the price payloads of that date are replaced by an empty listing (a bad day upstream), then the date is rebuilt
+    # the price payloads of that date are replaced by empty listings (a bad day upstream): no records is no data,
+    # so the last good payloads are used, marked stale, and the snapshot keeps its prices
     zone = LandingZone(tmp / "data" / "landing")
     zone.land("litellm", "file:///p.json", b"{}", _at(day))
     zone.land("models-dev", "file:///m.json", b"{}", _at(day))
+    (rebuilt,) = run_backfill(day, day, workers=1, warehouse_url=url, sources_file=str(sources), data_dir=str(tmp / "data"))
+    assert rebuilt["status"] == "success_stale" and table_at(engine, "fct_model_price", day).height == before
+    # then litellm lists a single model: a real payload, much emptier: the rebuilt date would lose most prices
+    one = {"gpt-4o": {"input_cost_per_token": 2.5e-06, "output_cost_per_token": 1e-05, "litellm_provider": "openai", "mode": "chat"}}
+    zone.land("litellm", "file:///p.json", json.dumps(one).encode(), _at(day))
     with pytest.raises(BackfillFailed) as failed:
         run_backfill(day, day, workers=1, warehouse_url=url, sources_file=str(sources), data_dir=str(tmp / "data"))
     assert "prices_collapsed" in failed.value.summary[0]["error"]
