@@ -64,13 +64,30 @@ def _statuses(url: str) -> list[str]:
         engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory) -> Path:
+    """One Prefect home for the module's runs: its database is created once (a cold home costs ~25 s a run)."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
 def _command(args: list[str], tmp_path: Path, url: str) -> list[str]:
     return [BENCHMART, *args, "--warehouse", url, "--sources", str(PROJECT_ROOT / "sources.yaml"), "--data-dir", str(tmp_path / "data")]
 
 
+HOME: dict[str, Path] = {}
+
+
 def _env(tmp_path: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    return env | {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    home = HOME.get("prefect", tmp_path / "prefect")
+    return env | {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+
+
+@pytest.fixture(autouse=True)
+def _shared_prefect_home(prefect_home):
+    HOME["prefect"] = prefect_home
+    yield
+    HOME.pop("prefect", None)
 
 
 def _run(args, tmp_path, url) -> float:
