@@ -72,6 +72,19 @@ def as_json(record: str) -> str:
     return record
 
 
+def json_records(quarantine: pl.DataFrame) -> pl.DataFrame:
+    """`record` as JSON text in every row: the (rare) rows whose record is not JSON become JSON strings of it."""
+    if quarantine.is_empty():
+        return quarantine
+    parsed = pl.col("record").str.json_path_match("$").is_not_null() | (pl.col("record") == "null")
+    flagged = quarantine.with_columns(parsed.alias("_json"))
+    bad = flagged.filter(~pl.col("_json"))
+    if bad.is_empty():
+        return quarantine
+    fixed = bad.with_columns(pl.col("record").map_elements(as_json, return_dtype=pl.String))
+    return pl.concat([flagged.filter(pl.col("_json")), fixed]).drop("_json")
+
+
 def record_run(
     conn: Connection,
     run_id: str,
@@ -109,7 +122,7 @@ def record_run(
         ]
     )
     upsert(conn, "ops_pipeline_run", run)
-    quarantine = aggregated_unmatched(quarantine).with_columns(pl.col("record").map_elements(as_json, return_dtype=pl.String))
+    quarantine = json_records(aggregated_unmatched(quarantine))
     conn.execute(text("DELETE FROM ops_quarantine WHERE run_id = :r"), {"r": run_id})
     bulk_insert(
         conn,
