@@ -203,14 +203,14 @@ def test_serve_and_deploy_refuse_without_a_running_prefect_api_and_say_how_to_st
 def test_a_warehouse_password_never_becomes_a_prefect_parameter(monkeypatch):
     from benchmart.cli.common import flow_params
 
-    monkeypatch.delenv("BENCHMART_WAREHOUSE_URL", raising=False)
+    monkeypatch.setenv("BENCHMART_WAREHOUSE_URL", "unset-after-the-test")  # so monkeypatch restores "absent" at the end,
+    monkeypatch.delenv("BENCHMART_WAREHOUSE_URL")  # whatever flow_params sets below
     secret_url = "postgresql+psycopg://bench:s3cret@db.example:5432/wh"
     params = flow_params(secret_url, None, None)
     assert "warehouse_url" not in params and "s3cret" not in str(params)
     import os
 
-    assert os.environ["BENCHMART_WAREHOUSE_URL"] == secret_url  # the run reads it from its environment instead
-    monkeypatch.delenv("BENCHMART_WAREHOUSE_URL")
+    assert os.environ.pop("BENCHMART_WAREHOUSE_URL") == secret_url  # the run reads it from its environment instead
     code, out = invoke("serve", "--warehouse", secret_url)  # refused before the Prefect API is even asked
     assert code == 2 and "BENCHMART_WAREHOUSE_SECRET" in out and "s3cret" not in out
     assert flow_params("postgresql+psycopg://bench@db.example/wh", None, None) == {"warehouse_url": "postgresql+psycopg://bench@db.example/wh"}
@@ -222,7 +222,8 @@ def test_the_warehouse_url_can_come_from_a_prefect_secret_block(monkeypatch, pre
     from benchmart.settings import Settings
 
     Secret(value="sqlite:////tmp/from-secret.db").save("benchmart-test-warehouse", overwrite=True)
-    monkeypatch.delenv("BENCHMART_WAREHOUSE_URL", raising=False)
+    monkeypatch.setenv("BENCHMART_WAREHOUSE_URL", "unset-after-the-test")
+    monkeypatch.delenv("BENCHMART_WAREHOUSE_URL")
     monkeypatch.setenv("BENCHMART_WAREHOUSE_SECRET", "benchmart-test-warehouse")
     assert Settings().resolved_warehouse_url() == "sqlite:////tmp/from-secret.db"
     monkeypatch.setenv("BENCHMART_WAREHOUSE_SECRET", "no-such-block")
