@@ -15,18 +15,9 @@ from benchmart.warehouse.migrate import ensure_current
 from benchmart.warehouse.publish import publish_snapshot
 from benchmart.warehouse.read import table_at
 
-from .test_publish import D1, D2, _h2h, board, dims
+from .test_publish import D1, D2, _h2h, board, dims, engine  # noqa: F401 - `engine` is the fixture: a warehouse with the dimensions
 
 DIMENSIONS = {"dim_model", "dim_benchmark", "dim_category", "dim_source"}
-
-
-@pytest.fixture()
-def engine(warehouse_url):
-    e = make_engine(warehouse_url, writer=True)
-    ensure_current(e)
-    publish_snapshot(e, D1, dims())
-    yield e
-    e.dispose()
 
 
 def test_every_fact_and_mart_declares_its_foreign_keys_to_the_dimensions(engine):
