@@ -172,7 +172,9 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_sessionstart(session):
-    if not hasattr(session.config, "workerinput"):  # the controller (or a run without xdist) starts the fault table afresh
+    # the controller (or a run without xdist) starts the fault table afresh; a nested --collect-only session (the
+    # layout test runs one) must not
+    if not hasattr(session.config, "workerinput") and not session.config.option.collectonly:
         from .faults import reset
 
         reset()
