@@ -15,6 +15,7 @@ from benchmart import contracts
 from benchmart.errors import BenchmartError, ValidationFailed, WarehouseError
 from benchmart.warehouse.engine import make_engine
 from benchmart.warehouse.migrate import ensure_current
+from benchmart.warehouse.publish import is_lock_conflict
 from benchmart.warehouse.runs import UNMATCHED, record_payloads, record_run, record_start
 
 
@@ -87,7 +88,7 @@ class RunResult:
             with writer.begin() as conn:
                 record_start(conn, self.run_id, self.flow, self.snapshot_date, self.started_at)
         except OperationalError as exc:
-            if "locked" in str(exc).lower():
+            if is_lock_conflict(exc):
                 raise WarehouseError(f"another run is publishing to this warehouse; the run of {self.snapshot_date} did not start "
                                      f"(waited {wait_s:g} s; try again when it has finished)") from None
             raise

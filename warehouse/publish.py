@@ -42,11 +42,12 @@ def publish_snapshot(
             for name in sorted((n for n in tables if n not in schema.SNAPSHOT_TABLES), key=lambda n: order.get(n, len(order))):
                 upsert(conn, name, tables[name])
             counts, swaps = {}, []
+            parts = partition_schema(conn) if conn.dialect.name == "postgresql" else None
             for name in schema.SNAPSHOT_TABLES:
                 if name not in tables:
                     continue
-                if conn.dialect.name == "postgresql":
-                    swaps.append(_load_partition(conn, name, snapshot_date, tables[name]))
+                if parts is not None:
+                    swaps.append(_load_partition(conn, parts, name, snapshot_date, tables[name]))
                 else:
                     conn.execute(dated(f"DELETE FROM {name} WHERE snapshot_date = :d"), {"d": snapshot_date})
                     bulk_insert(conn, name, tables[name])
@@ -57,14 +58,14 @@ def publish_snapshot(
                 before_commit(conn)
             for swap in swaps:  # last: the swap takes the parent's exclusive lock only for a moment before commit
                 try:
-                    _swap_partition(conn, *swap)
+                    _swap_partition(conn, parts, *swap)
                 except OperationalError as exc:
-                    raise _held_by_readers(engine, swap[0], snapshot_date, lock_wait_s) or exc
+                    raise _held_by_readers(engine, parts, swap[0], snapshot_date, lock_wait_s) or exc
         return counts
     except WarehouseError:
         raise
     except OperationalError as exc:
-        if "locked" in str(exc).lower() or "lock" in str(exc.orig).lower():
+        if is_lock_conflict(exc):
             raise WarehouseError(
                 f"another run is publishing to this warehouse; snapshot {snapshot_date} was not written "
                 "(try again when it has finished)"
@@ -79,6 +80,16 @@ def partition_name(table_name: str, day: date) -> str:
     return f"{table_name}_p{day:%Y%m%d}"
 
 
+def is_lock_conflict(exc: OperationalError) -> bool:
+    """The database refused because another transaction holds a lock (SQLite busy, a PostgreSQL lock timeout)."""
+    return "locked" in str(exc).lower() or "lock" in str(exc.orig).lower()
+
+
+def dialect_insert(conn: Connection, tbl):
+    """INSERT with the dialect's ON CONFLICT clauses (PostgreSQL or SQLite)."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(tbl)
+
+
 def partition_schema(conn: Connection) -> str:
     """PostgreSQL: the schema that holds the snapshot partitions (quoted), beside the warehouse's own schema, so BI
     tools list one table per concept (migration 0012 creates it)."""
@@ -89,13 +100,12 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _load_partition(conn: Connection, name: str, day: date, frame: pl.DataFrame) -> tuple[str, date, str]:
+def _load_partition(conn: Connection, parts: str, name: str, day: date, frame: pl.DataFrame) -> tuple[str, date, str]:
     """PostgreSQL: COPY the snapshot into a new, index-free table shaped like the partition it will become.
 
     The CHECK constraint lets ATTACH skip its validation scan; indexes are built once, on attach,
     which is much cheaper than maintaining them row by row over a DELETEd snapshot.
     """
-    parts = partition_schema(conn)
     staging = partition_name(name, day) + "_new"
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {parts}.{staging}")
     conn.exec_driver_sql(f"CREATE TABLE {parts}.{staging} (LIKE {name} INCLUDING DEFAULTS)")
@@ -106,23 +116,23 @@ def _load_partition(conn: Connection, name: str, day: date, frame: pl.DataFrame)
     return name, day, staging
 
 
-def _swap_partition(conn: Connection, name: str, day: date, staging: str) -> None:
-    parts, part = partition_schema(conn), partition_name(name, day)
+def _swap_partition(conn: Connection, parts: str, name: str, day: date, staging: str) -> None:
+    part = partition_name(name, day)
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {parts}.{part}")
     conn.exec_driver_sql(f"ALTER TABLE {name} ATTACH PARTITION {parts}.{staging} FOR VALUES IN ('{day.isoformat()}')")
     conn.exec_driver_sql(f"ALTER TABLE {parts}.{staging} RENAME TO {part}")
     conn.exec_driver_sql(f"ALTER TABLE {parts}.{part} RENAME CONSTRAINT {staging}_in_snapshot TO {part}_in_snapshot")
 
 
-def _held_by_readers(engine: Engine, name: str, day: date, waited_s: float) -> WarehouseError | None:
-    """PostgreSQL: when replacing a snapshot's partition timed out, who holds it (readers with an open transaction that
-    read it); None when nobody does (then the original error stands)."""
-    part = partition_name(name, day)
+def _held_by_readers(engine: Engine, parts: str, name: str, day: date, waited_s: float) -> WarehouseError | None:
+    """PostgreSQL: when replacing a snapshot's partition (in the schema `parts`, quoted) timed out, who holds it
+    (readers with an open transaction that read it); None when nobody does (then the original error stands)."""
     with engine.connect() as conn:
         holders = conn.execute(text("""
             SELECT DISTINCT a.pid, coalesce(nullif(a.application_name, ''), a.usename) AS who, a.state, a.xact_start
-            FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE c.relname = :part AND l.granted AND a.pid <> pg_backend_pid() ORDER BY a.pid"""), {"part": part}).all()
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.relation = to_regclass(:part) AND l.granted AND a.pid <> pg_backend_pid() ORDER BY a.pid"""),
+            {"part": f"{parts}.{partition_name(name, day)}"}).all()
     if not holders:
         return None
     who = "; ".join(f"pid {pid} ({app}, {state}, transaction open since {start:%H:%M:%S})" for pid, app, state, start in holders)
@@ -204,8 +214,7 @@ def upsert(conn: Connection, name: str, frame: pl.DataFrame) -> None:
     tbl = schema.table(name)
     frame = frame.select([c.name for c in tbl.columns])
     keys = [c.name for c in tbl.primary_key.columns]
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = dialect_insert(tbl)
+    stmt = dialect_insert(conn, tbl)
     updates = {c.name: stmt.excluded[c.name] for c in tbl.columns if c.name not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=updates), frame.to_dicts())
 

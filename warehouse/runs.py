@@ -5,11 +5,10 @@ import json
 
 import polars as pl
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.dialects import postgresql, sqlite
 
 from benchmart.warehouse import schema
 from benchmart.warehouse.engine import dated
-from benchmart.warehouse.publish import bulk_insert, upsert
+from benchmart.warehouse.publish import bulk_insert, dialect_insert, upsert
 
 
 def previous_counts(engine: Engine, before: date) -> dict[str, int]:
@@ -55,9 +54,7 @@ def aggregated_unmatched(quarantine: pl.DataFrame) -> pl.DataFrame:
 def record_start(conn: Connection, run_id: str, flow: str, snapshot_date: date, started_at: datetime) -> None:
     """The run's ops_pipeline_run row as it starts (status `running`, no end): a run killed before it finishes
     leaves this row; the run's end rewrites it. An existing row of the run is kept as it is."""
-    tbl = schema.table("ops_pipeline_run")
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    conn.execute(dialect_insert(tbl).on_conflict_do_nothing(index_elements=["run_id"]),
+    conn.execute(dialect_insert(conn, schema.table("ops_pipeline_run")).on_conflict_do_nothing(index_elements=["run_id"]),
                  [{"run_id": run_id, "flow": flow, "snapshot_date": snapshot_date, "status": "running", "started_at": started_at,
                    "quarantined": 0, "unmatched": 0}])
 
