@@ -6,6 +6,7 @@ successful fetch (also when the content was already there), so a backfill can as
 "the newest payload fetched on or before a date".
 """
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 import hashlib
@@ -70,19 +71,13 @@ class LandingZone:
         """Every recorded fetch of a source, oldest first. A torn manifest line (a run killed while appending) is
         ignored and reported, never fatal; payload paths are relative to the landing zone, so it can move."""
         manifest = self.root / source_id / "manifest.jsonl"
-        if not manifest.exists():
-            return []
         payloads, torn = [], 0
-        for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
-            if not line.strip():
-                continue
+        for _, _, row in _manifest_lines(manifest):
             try:
-                row = json.loads(line)
-                row["fetched_at"] = datetime.fromisoformat(row["fetched_at"])
                 stored = Path(row["path"])
                 row["path"] = str(stored if stored.is_absolute() and stored.exists() else self._located(source_id, row["sha256"], stored))
                 payloads.append(Payload(**row))
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError):  # a torn line (row None) or one that names no payload
                 torn += 1
         if torn:
             log.warning("landing zone: %d torn or unreadable line(s) in %s ignored", torn, manifest)
@@ -159,17 +154,11 @@ def check(root: Path, repair: bool = False) -> list[Finding]:
                     payload.replace(folder / "corrupt" / payload.name)
                 found.append(Finding(sid, "corrupt_payload", str(payload.relative_to(root)), repair))
         manifest = folder / "manifest.jsonl"
-        if not manifest.exists():
-            continue
         keep, dropped, named, rewrite = [], [], set(), False
-        for n, line in enumerate(manifest.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            if not line.strip():
-                continue
+        for n, line, row in _manifest_lines(manifest):
             try:
-                row = json.loads(line)
-                datetime.fromisoformat(row["fetched_at"])
                 sha, stored = row["sha256"], Path(row["path"])
-            except (ValueError, KeyError, TypeError):
+            except (KeyError, TypeError):  # a torn line (row None) or one that names no payload
                 dropped.append(line)
                 found.append(Finding(sid, "torn_manifest_line", f"line {n}: {line[:60]!r}", repair))
                 continue
@@ -183,7 +172,7 @@ def check(root: Path, repair: bool = False) -> list[Finding]:
                 continue
             if stored.is_absolute() and where.is_relative_to(root):
                 row["path"] = str(where.relative_to(root))
-                line, rewrite = json.dumps(row, sort_keys=True), True
+                line, rewrite = json.dumps(row | {"fetched_at": row["fetched_at"].isoformat()}, sort_keys=True), True
                 found.append(Finding(sid, "absolute_path", f"line {n}: {stored}", repair))
             named.add(sha)
             keep.append(line)
@@ -196,6 +185,22 @@ def check(root: Path, repair: bool = False) -> list[Finding]:
                     fh.write("".join(d + "\n" for d in dropped))
             _write_atomically(manifest, "".join(k + "\n" for k in keep).encode("utf-8"))
     return found
+
+
+def _manifest_lines(manifest: Path) -> Iterator[tuple[int, str, dict | None]]:
+    """(line number, line, row with `fetched_at` as a datetime) for each non-empty manifest line; the row is None for
+    a torn or unreadable line."""
+    if not manifest.exists():
+        return
+    for n, line in enumerate(manifest.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            row["fetched_at"] = datetime.fromisoformat(row["fetched_at"])
+        except (ValueError, KeyError, TypeError):
+            row = None
+        yield n, line, row
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
