@@ -79,9 +79,7 @@ def flow_params(warehouse: str | None, sources: Path | None, data_dir: Path | No
     to the environment instead (BENCHMART_WAREHOUSE_URL); a deployment is refused and told where credentials go."""
     import os
 
-    from sqlalchemy.engine import make_url
-
-    if warehouse and _has_password(warehouse, make_url):
+    if warehouse and _has_password(warehouse):
         if stored:
             usage_error("a warehouse URL with a password would be stored in Prefect's deployment parameters: give the worker "
                         "BENCHMART_WAREHOUSE_URL in its environment, or BENCHMART_WAREHOUSE_SECRET=<name of a Prefect Secret "
@@ -91,7 +89,9 @@ def flow_params(warehouse: str | None, sources: Path | None, data_dir: Path | No
     return {k: str(v) for k, v in {"warehouse_url": warehouse, "sources_file": sources, "data_dir": data_dir}.items() if v}
 
 
-def _has_password(url: str, make_url) -> bool:
+def _has_password(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
     try:
         return bool(make_url(url).password)
     except Exception:  # noqa: BLE001 - an invalid URL is reported where it is used
