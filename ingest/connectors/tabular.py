@@ -82,8 +82,9 @@ def _salvaged(payload: bytes, source: SourceConfig) -> tuple[pl.DataFrame, list[
     good, bad = [], []
     for fields in reader:
         line = reader.line_num
-        excerpt = ",".join(fields)[:300]
-        if _NOT_UTF8.search(excerpt):
+        text = ",".join(fields)
+        excerpt = text[:300]
+        if _NOT_UTF8.search(text):  # anywhere in the row, not only in the excerpt kept with the reject
             bad.append(reject(source.id, "not_utf8", {"line": line, "text": excerpt.encode("utf-8", "surrogateescape").decode("utf-8", "replace")}))
         elif len(fields) != len(header):
             bad.append(reject(source.id, "ragged_row", {"line": line, "fields": len(fields), "expected": len(header), "text": excerpt}))

@@ -173,10 +173,11 @@ def test_a_ragged_row_or_a_bad_byte_quarantines_that_row_not_the_file():
 
     columns = {c: c for c in ("model", "benchmark", "value")}
     src = SourceConfig(id="t", kind="scores", format="csv", url="https://example.org/x.csv", options={"columns": columns})
-    body = b'model,benchmark,value\nA,MMLU,80\nB,MMLU,70,extra\n\xff\xfeC,MMLU,60\n"D, quoted",MMLU,50\n'
+    long_name = b"E" * 400 + b"\xff"  # the bad byte past the excerpt a reject keeps
+    body = b'model,benchmark,value\nA,MMLU,80\nB,MMLU,70,extra\n\xff\xfeC,MMLU,60\n"D, quoted",MMLU,50\n' + long_name + b",MMLU,40\n"
     parsed = parse_payload(body, src)
-    assert parsed.scores["model_name"].to_list() == ["A", "D, quoted"] and parsed.records_read == 4
-    assert sorted(parsed.rejects["rule"].to_list()) == ["not_utf8", "ragged_row"]
+    assert parsed.scores["model_name"].to_list() == ["A", "D, quoted"] and parsed.records_read == 5
+    assert sorted(parsed.rejects["rule"].to_list()) == ["not_utf8", "not_utf8", "ragged_row"]
     assert '"line": 3' in parsed.rejects.filter(pl.col("rule") == "ragged_row")["record"][0]
 
 
