@@ -13,6 +13,7 @@ from benchmart.cli.common import (
     usage_error,
 )
 from benchmart.cli.guard import guard_temporary_server
+from benchmart.cli.startup import load_validator, warm_start
 from benchmart.errors import EXIT_BACKFILL_FAILED, EXIT_STALE, BenchmartError
 from benchmart.settings import Settings
 
@@ -22,6 +23,18 @@ def _quiet_heartbeat():
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
+def _load_nightly() -> None:
+    import benchmart.flows.nightly  # noqa: F401 - imported while the temporary API starts
+
+    load_validator()
+
+
+def _load_backfill() -> None:
+    import benchmart.flows.backfill  # noqa: F401
+
+    load_validator()
 
 
 def _preflight(warehouse: str | None, sources, data_dir) -> None:
@@ -56,11 +69,12 @@ def run(
                                                                    "(default: BENCHMART_SITE_DIR, else none).")] = None,
 ) -> None:
     """Run the nightly flow once: fetch, land, parse, validate, transform, publish (and write the site, with --site)."""
-    from benchmart.flows.nightly import nightly
-
     day = parse_date(date_)
     try:
         _preflight(warehouse, sources, data_dir)
+        warm_start(_load_nightly)
+        from benchmart.flows.nightly import nightly
+
         with _quiet_heartbeat():
             params = flow_params(warehouse, sources, data_dir) | ({"site_dir": str(site_dir)} if site_dir else {})
             result = nightly(snapshot_date=day, **params)
@@ -101,6 +115,7 @@ def backfill(
     failed = False
     try:
         _preflight(warehouse, sources, data_dir)
+        warm_start(_load_backfill)
         from benchmart.flows.backfill import BackfillFailed, run_backfill
 
         with _quiet_heartbeat():
