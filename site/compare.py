@@ -10,9 +10,6 @@ from sqlalchemy import Engine, inspect
 from benchmart.errors import UnknownModel
 from benchmart.ingest.catalog import Catalog
 from benchmart.settings import Settings
-from benchmart.transforms.fct_benchmark_score import lane_benchmark_scores
-from benchmart.transforms.mart_head_to_head import mart_head_to_head
-from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
 from benchmart.transforms.model_names import model_name_frames, resolve_models
 from benchmart.warehouse.read import table_at
 
@@ -93,6 +90,11 @@ def compare(engine: Engine, catalog: Catalog, first_id: str, second_id: str, lan
 
 def _on_demand(engine, catalog, a, b, lane, snapshot) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The same transforms the nightly run uses, for one pair (e.g. when a model is unranked)."""
+    from benchmart.transforms.fct_benchmark_score import lane_benchmark_scores  # numpy and the pair code: on demand only
+    from benchmart.transforms.mart_head_to_head import mart_head_to_head
+    from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
+    from benchmart.transforms.uncertainty import lead_probability, resample
+
     pairs = pl.DataFrame({"lane": [lane], "model_a_id": [a], "model_b_id": [b]})
     board = table_at(engine, "mart_leaderboard", snapshot, lane=lane)
     missing = {a, b} - set(board["model_id"].to_list())
@@ -102,8 +104,6 @@ def _on_demand(engine, catalog, a, b, lane, snapshot) -> tuple[pl.DataFrame, pl.
     benchmarks = catalog.benchmarks_frame()
     bench_scores = lane_benchmark_scores(scores.lazy(), benchmarks.lazy()).filter(pl.col("lane") == lane)
     cats = mart_head_to_head_category(pairs.lazy(), table_at(engine, "mart_category_score", snapshot, lane=lane).lazy(), bench_scores)
-    from benchmart.transforms.uncertainty import lead_probability, resample  # numpy and the fit: on demand only
-
     rules = Settings().rank_rules  # the same seed and draws as the run: the lane's resamples do not depend on the pair
     lead = lead_probability(pairs, resample(bench_scores.collect(), catalog.categories_frame(), rules))
     h2h = mart_head_to_head(pairs.lazy(), board.lazy(), cats, bench_scores, table_at(engine, "dim_model").lazy(),

@@ -102,3 +102,20 @@ def test_postgresql_carries_the_data_dictionary_as_comments(pg_url):
     assert missing == []
     assert all(inspector.get_table_comment(m.__tablename__)["text"] for m in MODELS)
     engine.dispose()
+
+
+def test_reads_map_every_reflected_column_to_the_type_the_models_declare(warehouse_url):
+    """table_at reflects a table's columns from the warehouse (cheaper than building the SQLModel classes in a read
+    command); the Polars types must be the ones the models' columns give, on both engines."""
+    from benchmart.warehouse import schema
+    from benchmart.warehouse.read import polars_schema, reflected
+
+    engine = make_engine(warehouse_url, writer=True)
+    ensure_current(engine)
+    try:
+        for name in sorted(SQLModel.metadata.tables):
+            assert polars_schema(reflected(engine, name)) == polars_schema(schema.table(name)), name
+        with pytest.raises(WarehouseError, match="no table nope"):
+            reflected(engine, "nope")
+    finally:
+        engine.dispose()

@@ -116,8 +116,9 @@ def publisher_held_before_commit(engine, day, n, score, on_release=None):
 def test_publishing_round_trips_values_nulls_and_empty_strings(engine):
     publish(engine, D1, 5, 90.0)
     got = table_at(engine, "mart_leaderboard", D1).sort("model_id")
-    expected = board(D1, 5, 90.0).cast(got.schema)
-    assert got.equals(expected)
+    expected = board(D1, 5, 90.0)
+    assert sorted(got.columns) == sorted(expected.columns)
+    assert got.equals(expected.select(got.columns).cast(got.schema))  # columns in the warehouse table's order
 
 
 def test_publishing_a_date_again_replaces_it_and_leaves_other_dates(engine):
