@@ -115,6 +115,7 @@ class Stages:
 def benchmart_tables(data: dict, stages: Stages, top_k: int | None) -> dict[str, pl.DataFrame]:
     """The table step, stage by stage, as transforms/tables.py wires it."""
     from benchmart.expectations import validate
+    from benchmart.expectations.pairs import validate_pairs
     from benchmart.settings import DEFAULT_RULES as rules
     from benchmart.transforms.dim_model import dim_model
     from benchmart.transforms.fct_benchmark_score import fct_benchmark_score, lane_benchmark_scores
@@ -159,7 +160,8 @@ def benchmart_tables(data: dict, stages: Stages, top_k: int | None) -> dict[str,
     h2h = stages.run("verdicts", lambda: mart_head_to_head(pairs.lazy(), board.lazy(), pair_cats.lazy(), bench_scores.lazy(), models, cats,
                                                           benches, lead.lazy(), rules, figures.lazy()).collect(), lambda f: f"{f.height:,} verdicts")
     stages.run("validate", lambda: [validate(t, n, {"min_rows": 0, "categories": data["categories"]["category_id"].to_list()})
-                                    for n, t in (("mart_category_score", category_scores), ("mart_leaderboard", board), ("mart_head_to_head", h2h))],
+                                    for n, t in (("mart_category_score", category_scores), ("mart_leaderboard", board))]
+               + [validate_pairs(h2h, {"min_rows": 0})],
                lambda outs: "ok" if all(o.ok for o in outs) else "FAILED: " + "; ".join(f for o in outs for f in o.failures))
     return {"fct_benchmark_score": scores, "mart_category_score": category_scores, "mart_leaderboard": board, "pairs": pairs,
             "figures": figures, "mart_head_to_head_category": pair_cats, "weights": data["categories"]}

@@ -8,6 +8,7 @@ import math
 import polars as pl
 
 from benchmart.expectations import validate
+from benchmart.expectations.pairs import validate_pairs
 from benchmart.ingest.catalog import Catalog
 from benchmart.settings import RankRules
 from benchmart.transforms.fct_benchmark_observation import fct_benchmark_observation
@@ -83,7 +84,7 @@ def validate_and_build(
         validate(tables["mart_category_score"], "mart_category_score",
                  floor("mart_category_score") | {"categories": categories["category_id"].to_list()}),
         validate(tables["mart_leaderboard"], "mart_leaderboard", floor("mart_leaderboard")),
-        validate(tables["mart_head_to_head"], "mart_head_to_head", floor("mart_head_to_head")),
+        validate_pairs(tables["mart_head_to_head"], floor("mart_head_to_head")),  # a summary and a sample when large
     ]
     outcomes = [obs_check, price_check, runtime_check, *mart_checks]
     collapsed = [superseded_offers(price_check.valid.lazy()).collect(),

@@ -1,0 +1,89 @@
+"""Backfill cost: the marginal seconds per date, and a year of dates of the bundled samples.
+
+    .venv/bin/python bench/backfill.py [--start 2026-01-01] [--days 365] [--shared ../shared/sources]
+
+For the bundled samples and (when the folder is there) the public snapshots in ../shared/sources: one
+`benchmart run` lands the payloads, which are then landed again in a fresh landing zone as if fetched on
+--start (so every date of the range has them), and `benchmart backfill` rebuilds --days dates and half as many
+from it, each into a fresh warehouse, as a user runs it (a temporary Prefect API unless PREFECT_API_URL is set).
+The marginal cost per date is (t(days) - t(days / 2)) / (days / 2): start-up and the one-off work cancel out.
+Dated rows (scores with a date, release dates) falling inside the range make dates differ, so the real
+snapshots rebuild far more often than the samples.
+"""
+
+import argparse
+from datetime import date, datetime, time as clock, timedelta, timezone
+import json
+import os
+from pathlib import Path
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from nightly import FILE_ROOTS, shared_sources_file  # noqa: E402
+
+from benchmart.ingest.landing import LandingZone  # noqa: E402
+
+
+def landed_on(sources: Path, start: date, work: Path) -> Path:
+    """A data dir whose landing zone holds the payloads of one run of `sources`, as if fetched on `start`."""
+    first = work / "first"
+    env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(r) for r in FILE_ROOTS])}
+    subprocess.run([str(BIN / "benchmart"), "run", "--sources", str(sources), "--data-dir", str(first)],
+                   check=False, capture_output=True, cwd=ROOT, env=env)
+    data = work / "data"
+    zone = LandingZone(data / "landing")
+    at = datetime.combine(start, clock(3), timezone.utc)
+    for manifest in sorted((first / "landing").glob("*/manifest.jsonl")):
+        for line in manifest.read_text().splitlines():
+            entry = json.loads(line)
+            zone.land(entry["source_id"], entry["url"], (first / "landing" / entry["path"]).read_bytes(), at)
+    return data
+
+
+def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path) -> tuple[float, int, int]:
+    """Wall seconds of `benchmart backfill` over `days` dates; dates published and dates built (not reused)."""
+    end = start + timedelta(days=days - 1)
+    env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(r) for r in FILE_ROOTS])}
+    t = time.perf_counter()
+    subprocess.run([str(BIN / "benchmart"), "backfill", "--start", start.isoformat(), "--end", end.isoformat(), "--sources",
+                    str(sources), "--data-dir", str(data), "--warehouse", f"sqlite:///{out}"],
+                   check=False, capture_output=True, cwd=ROOT, env=env)
+    wall = time.perf_counter() - t
+    with sqlite3.connect(out) as db:
+        runs = [json.loads(s or "{}") for (s,) in db.execute("SELECT stages FROM ops_pipeline_run WHERE status LIKE 'success%'")]
+    return wall, len(runs), sum("resolve" in s for s in runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1))
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--real-days", type=int, default=30, help="dates of the public snapshots (each rebuilds often)")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "sources")
+    args = ap.parse_args()
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    print(f"\nbenchmart backfill from {args.start} (payloads landed on that date), fresh SQLite warehouse each")
+    print(f"  {'case':34} {'dates':>6} {'wall s':>7} {'built':>6}  {'half':>5} {'wall s':>7}  {'marginal s/date':>15}")
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [("bundled samples", ROOT / "sources.yaml", args.days)]
+        shared = shared_sources_file(args.shared, Path(tmp) / "shared.yaml")
+        if shared:
+            cases.append(("public snapshots", shared, args.real_days))
+        for i, (name, sources, days) in enumerate(cases):
+            data = landed_on(sources, args.start, Path(tmp) / f"case{i}")
+            full, published, built = timed_backfill(sources, data, args.start, days, Path(tmp) / f"full{i}.db")
+            half_days = max(1, days // 2)
+            half, _, _ = timed_backfill(sources, data, args.start, half_days, Path(tmp) / f"half{i}.db")
+            marginal = (full - half) / (days - half_days)
+            print(f"  {name:34} {published:>6} {full:>7.1f} {built:>6}  {half_days:>5} {half:>7.1f}  {marginal:>15.3f}")
+
+
+if __name__ == "__main__":
+    main()
