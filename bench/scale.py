@@ -157,8 +157,8 @@ def benchmart_tables(data: dict, stages: Stages, top_k: int | None) -> dict[str,
 
     pairs, lead = stages.run("pairs", pairs_and_lead, lambda out: f"{out[0].height:,} pairs")
     figures, pair_cats = stages.run("figures", lambda: pair_figures(pairs, bench_scores, category_scores), lambda fs: f"{fs[1].height:,} category rows")
-    h2h = stages.run("verdicts", lambda: mart_head_to_head(pairs.lazy(), board.lazy(), pair_cats.lazy(), bench_scores.lazy(), models, cats,
-                                                          benches, lead.lazy(), rules, figures.lazy()).collect(), lambda f: f"{f.height:,} verdicts")
+    h2h = stages.run("verdicts", lambda: mart_head_to_head(pairs.lazy(), board.lazy(), figures.lazy(), models, cats, benches,
+                                                          lead.lazy(), rules).collect(), lambda f: f"{f.height:,} verdicts")
     stages.run("validate", lambda: [validate(t, n, {"min_rows": 0, "categories": data["categories"]["category_id"].to_list()})
                                     for n, t in (("mart_category_score", category_scores), ("mart_leaderboard", board))]
                + [validate_pairs(h2h, {"min_rows": 0})],

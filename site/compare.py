@@ -92,7 +92,7 @@ def _on_demand(engine, catalog, a, b, lane, snapshot) -> tuple[pl.DataFrame, pl.
     """The same transforms the nightly run uses, for one pair (e.g. when a model is unranked)."""
     from benchmart.transforms.fct_benchmark_score import lane_benchmark_scores  # numpy and the pair code: on demand only
     from benchmart.transforms.mart_head_to_head import mart_head_to_head
-    from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
+    from benchmart.transforms.pairs import pair_figures
     from benchmart.transforms.uncertainty import lead_probability, resample
 
     pairs = pl.DataFrame({"lane": [lane], "model_a_id": [a], "model_b_id": [b]})
@@ -103,10 +103,9 @@ def _on_demand(engine, catalog, a, b, lane, snapshot) -> tuple[pl.DataFrame, pl.
     scores = table_at(engine, "fct_benchmark_score", snapshot)
     benchmarks = catalog.benchmarks_frame()
     bench_scores = lane_benchmark_scores(scores.lazy(), benchmarks.lazy()).filter(pl.col("lane") == lane)
-    cats = mart_head_to_head_category(pairs.lazy(), table_at(engine, "mart_category_score", snapshot, lane=lane).lazy(), bench_scores)
+    figures, cats = pair_figures(pairs, bench_scores.collect(), table_at(engine, "mart_category_score", snapshot, lane=lane))
     rules = Settings().rank_rules  # the same seed and draws as the run: the lane's resamples do not depend on the pair
     lead = lead_probability(pairs, resample(bench_scores.collect(), catalog.categories_frame(), rules))
-    h2h = mart_head_to_head(pairs.lazy(), board.lazy(), cats, bench_scores, table_at(engine, "dim_model").lazy(),
+    h2h = mart_head_to_head(pairs.lazy(), board.lazy(), figures.lazy(), table_at(engine, "dim_model").lazy(),
                             catalog.categories_frame().lazy(), benchmarks.lazy(), lead.lazy(), rules)
-    h2h, cats = pl.collect_all([h2h, cats])
-    return h2h.with_columns(pl.lit(snapshot).alias("snapshot_date")), cats
+    return h2h.collect().with_columns(pl.lit(snapshot).alias("snapshot_date")), cats

@@ -13,7 +13,6 @@ figures beside it support it. Built with Polars expressions, not a Python loop, 
 import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
-from benchmart.transforms.pairs import pair_figures
 from benchmart.transforms.text import fixed, tokens, usd
 
 CALLS = ("clear_lead", "lead", "too_close", "not_comparable")
@@ -22,21 +21,17 @@ CALLS = ("clear_lead", "lead", "too_close", "not_comparable")
 def mart_head_to_head(
     pairs: pl.LazyFrame,
     mart_leaderboard: pl.LazyFrame,
-    mart_head_to_head_category: pl.LazyFrame,
-    bench_scores: pl.LazyFrame,
+    figures: pl.LazyFrame,
     dim_model: pl.LazyFrame,
     dim_category: pl.LazyFrame,
     dim_benchmark: pl.LazyFrame,
     lead: pl.LazyFrame | None = None,
     rules: RankRules = DEFAULT_RULES,
-    figures: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
-    """`pairs`: (lane, model_a_id, model_b_id); `bench_scores`: fct_benchmark_score per lane (lane_benchmark_scores);
-    `lead`: (lane, model_a_id, model_b_id, p_a_ahead), the share of resamples in which a's overall is above b's
-    (transforms.uncertainty.lead_probability; None: unknown, so no leader is called); `figures`: the pairs'
-    shared benchmarks and swing (transforms.pairs.pair_figures; None: computed here)."""
-    if figures is None:
-        figures = pair_figures(*pl.collect_all([pairs, bench_scores]))[0].lazy()
+    """`pairs`: (lane, model_a_id, model_b_id); `figures`: the pairs' figures from transforms.pairs.pair_figures
+    (shared benchmarks and categories, swing, sharpest category, uneven categories; computed with the category
+    scores); `lead`: (lane, model_a_id, model_b_id, p_a_ahead), the share of resamples in which a's overall is
+    above b's (transforms.uncertainty.lead_probability; None: unknown, so no leader is called)."""
     pair_keys = ["lane", "model_a_id", "model_b_id"]
     if lead is None:
         lead = pairs.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead"))
@@ -52,29 +47,26 @@ def mart_head_to_head(
     side_a = board.rename({c: f"{c}_a" for c in [*side_cols, "name"]} | {"model_id": "model_a_id"})
     side_b = board.rename({c: f"{c}_b" for c in [*side_cols, "name"]} | {"model_id": "model_b_id"})
 
-    cat_names = dim_category.select("category_id", pl.col("display_name").alias("_cat_name"))
-    per_cat = mart_head_to_head_category.join(cat_names, on="category_id", how="left")
-    sharpest = (
-        per_cat.with_columns(pl.col("diff").abs().alias("_gap"))
-        .sort([*pair_keys, "_gap", "category_id"], descending=[False, False, False, True, False])
-        .unique(pair_keys, keep="first", maintain_order=True)
-        .select(*pair_keys, pl.col("category_id").alias("sharpest_category_id"), "_cat_name", pl.col("score_a").alias("_cat_a"),
-                pl.col("score_b").alias("_cat_b"))
+    cat_names = dict(dim_category.select("category_id", "display_name").collect().rows())
+    uneven = figures.select(pl.col("uneven_category_ids").unique().drop_nulls()).collect()["uneven_category_ids"].to_list()
+    spelled = pl.LazyFrame({  # each distinct set of categories spelled once: display names in name order
+        "uneven_category_ids": uneven,
+        "_uneven": [", ".join(sorted(n for n in (cat_names.get(c) for c in ids.split(",")) if n is not None)) for ids in uneven],
+    }, schema={"uneven_category_ids": pl.String, "_uneven": pl.String})
+    swing = (
+        figures.join(spelled, on="uneven_category_ids", how="left")
+        .with_columns(pl.col("sharpest_category_id").replace_strict(cat_names, default=None, return_dtype=pl.String).alias("_cat_name"))
+        .join(dim_benchmark.select(pl.col("benchmark_id").alias("swing_benchmark_id"), pl.col("display_name").alias("_bench_name")),
+              on="swing_benchmark_id", how="left")
+        .rename({"sharpest_a": "_cat_a", "sharpest_b": "_cat_b"})
+        .drop("uneven_category_ids")
     )
-    summary = per_cat.group_by(pair_keys).agg(
-        pl.len().cast(pl.Int64).alias("shared_categories"),
-        pl.col("_cat_name").filter(~pl.col("same_benchmarks")).sort().str.join(", ").alias("_uneven"),
-    )
-    swing = figures.join(dim_benchmark.select(pl.col("benchmark_id").alias("swing_benchmark_id"), pl.col("display_name").alias("_bench_name")),
-                         on="swing_benchmark_id", how="left")
     a_ahead = pl.col("overall_score_a").round(1) >= pl.col("overall_score_b").round(1)
     level = pl.col("overall_score_a").round(1) == pl.col("overall_score_b").round(1)
     p_lead = pl.when(a_ahead).then(pl.col("p_a_ahead")).otherwise(1 - pl.col("p_a_ahead"))
     joined = (
         pairs.join(side_a, on=["lane", "model_a_id"], how="left")
         .join(side_b, on=["lane", "model_b_id"], how="left")
-        .join(summary, on=pair_keys, how="left")
-        .join(sharpest, on=pair_keys, how="left")
         .join(swing, on=pair_keys, how="left")
         .join(lead.select(*pair_keys, "p_a_ahead"), on=pair_keys, how="left")
         .with_columns(
@@ -92,7 +84,9 @@ def mart_head_to_head(
             call(rules).alias("call"),
         )
     )
-    return joined.with_columns(_verdict(rules).alias("verdict")).select(
+    for stage in _verdict_stages(rules):
+        joined = joined.with_columns(stage)
+    return joined.select(
         *pair_keys,
         pl.col("overall_score_a").alias("overall_a"),
         pl.col("overall_score_b").alias("overall_b"),
@@ -136,64 +130,76 @@ def _versus(name_1: pl.Expr, value_1: pl.Expr, name_2: pl.Expr, value_2: pl.Expr
                      pl.when(gap.abs() < 0.05).then(pl.lit("level")).otherwise(pl.concat_str([pl.lit("+"), fixed(gap.abs())])))
 
 
-def _verdict(rules: RankRules) -> pl.Expr:
-    lead_name, trail_name = _lead("name_a", "name_b"), _trail("name_a", "name_b")
-    lead_score, trail_score = _lead("overall_score_a", "overall_score_b"), _trail("overall_score_a", "overall_score_b")
-    figures = _versus(lead_name, lead_score, trail_name, trail_score)
-    pct = (pl.col("p_lead") * 100).floor().cast(pl.Int64)
-    n = pl.col("shared_benchmarks")
-    plural = pl.when(n == 1).then(pl.lit("benchmark")).otherwise(pl.lit("benchmarks"))
-    headline = (
-        pl.when(pl.col("call") == "clear_lead")
-        .then(pl.format("{} clearly leads {} overall: {}; ahead in {}% of resamples, on {} shared weighted benchmarks.",
-                        lead_name, trail_name, figures, pct, n))
-        .when(pl.col("call") == "lead")
-        .then(pl.format("{} leads {} overall: {}; ahead in {}% of resamples, on {} shared weighted benchmarks.",
-                        lead_name, trail_name, figures, pct, n))
-        .when((pl.col("call") == "too_close") & pct.is_null())
-        .then(pl.format("Too close to call: {} overall, with no resamples to measure the lead.", figures))
-        .when(pl.col("call") == "too_close")
-        .then(pl.format("Too close to call: {} overall, and the one ahead stays ahead in only {}% of resamples.", figures, pct))
-        .when(n == 0)
-        .then(pl.format("Not comparable on shared evidence: they share no weighted benchmark, and their overall scores ({}) rest "
-                        "on different benchmarks.", figures))
-        .otherwise(pl.format("Not comparable on shared evidence: they share {} weighted {} ({} needed to call a leader); as "
-                             "published, {} overall.", n, plural, pl.lit(rules.min_shared_benchmarks), figures))
-    )
-    cat_a_first = pl.col("_cat_a").round(1) >= pl.col("_cat_b").round(1)
-    pick = lambda a, b, first: pl.when(first).then(pl.col(a)).otherwise(pl.col(b))  # noqa: E731
-    sharpest = (
+def _verdict_stages(rules: RankRules) -> list[list[pl.Expr]]:
+    """The verdict as successive `with_columns` stages: each figure is oriented and formatted once into a column,
+    then the sentences are put together from those columns. (A single expression repeats the formatting inside
+    every branch of its `when`s, and Polars evaluates every branch on every row: 3-4x slower on a million pairs.)"""
+    pick = lambda a, b, first: pl.when(pl.col(first)).then(pl.col(a)).otherwise(pl.col(b))  # noqa: E731
+    figures = [("context_window_tokens", tokens), ("blended_usd_per_mtok", usd), ("output_tokens_per_s", lambda e: fixed(e, 0)),
+               ("ttft_s", lambda e: fixed(e, 2))]
+    oriented = [
+        _lead("name_a", "name_b").alias("_lead_name"), _trail("name_a", "name_b").alias("_trail_name"),
+        _lead("overall_score_a", "overall_score_b").alias("_lead_score"), _trail("overall_score_a", "overall_score_b").alias("_trail_score"),
+        (pl.col("p_lead") * 100).floor().cast(pl.Int64).alias("_pct"),
+        (pl.col("_cat_a").round(1) >= pl.col("_cat_b").round(1)).alias("_cat_first"),
+        (pl.col("swing_a").round(1) >= pl.col("swing_b").round(1)).alias("_swing_first"),
+        *[e for c, _ in [*figures, ("is_reasoning", None)] for e in (_trail(f"{c}_a", f"{c}_b").alias(f"_t_{c}"), _lead(f"{c}_a", f"{c}_b").alias(f"_l_{c}"))],
+    ]
+    formatted = [
+        _versus(pl.col("_lead_name"), pl.col("_lead_score"), pl.col("_trail_name"), pl.col("_trail_score")).alias("_figures"),
         pl.when(pl.col("shared_categories") == 0)
         .then(pl.lit("They share no category, so their overall scores rest on different ground."))
         .otherwise(pl.format(
             "Sharpest category gap: {}, {}.", pl.col("_cat_name"),
-            _versus(pick("name_a", "name_b", cat_a_first), pick("_cat_a", "_cat_b", cat_a_first),
-                    pick("name_b", "name_a", cat_a_first), pick("_cat_b", "_cat_a", cat_a_first)),
-        ))
+            _versus(pick("name_a", "name_b", "_cat_first"), pick("_cat_a", "_cat_b", "_cat_first"),
+                    pick("name_b", "name_a", "_cat_first"), pick("_cat_b", "_cat_a", "_cat_first")),
+        )).alias("_sharpest_text"),
+        pl.when(pl.col("swing_benchmark_id").is_not_null()).then(pl.format(
+            "Biggest swing on a shared benchmark: {}, {}.", pl.col("_bench_name"),
+            _versus(pick("name_a", "name_b", "_swing_first"), pick("swing_a", "swing_b", "_swing_first"),
+                    pick("name_b", "name_a", "_swing_first"), pick("swing_b", "swing_a", "_swing_first")),
+        )).alias("_swing_text"),
+        *[e for c, fmt in figures for e in (fmt(pl.col(f"_t_{c}")).alias(f"_ts_{c}"), fmt(pl.col(f"_l_{c}")).alias(f"_ls_{c}"))],
+    ]
+    figures_text, pct, n = pl.col("_figures"), pl.col("_pct"), pl.col("shared_benchmarks")
+    lead_name, trail_name = pl.col("_lead_name"), pl.col("_trail_name")
+    plural = pl.when(n == 1).then(pl.lit("benchmark")).otherwise(pl.lit("benchmarks"))
+    headline = (
+        pl.when(pl.col("call") == "clear_lead")
+        .then(pl.format("{} clearly leads {} overall: {}; ahead in {}% of resamples, on {} shared weighted benchmarks.",
+                        lead_name, trail_name, figures_text, pct, n))
+        .when(pl.col("call") == "lead")
+        .then(pl.format("{} leads {} overall: {}; ahead in {}% of resamples, on {} shared weighted benchmarks.",
+                        lead_name, trail_name, figures_text, pct, n))
+        .when((pl.col("call") == "too_close") & pct.is_null())
+        .then(pl.format("Too close to call: {} overall, with no resamples to measure the lead.", figures_text))
+        .when(pl.col("call") == "too_close")
+        .then(pl.format("Too close to call: {} overall, and the one ahead stays ahead in only {}% of resamples.", figures_text, pct))
+        .when(n == 0)
+        .then(pl.format("Not comparable on shared evidence: they share no weighted benchmark, and their overall scores ({}) rest "
+                        "on different benchmarks.", figures_text))
+        .otherwise(pl.format("Not comparable on shared evidence: they share {} weighted {} ({} needed to call a leader); as "
+                             "published, {} overall.", n, plural, pl.lit(rules.min_shared_benchmarks), figures_text))
     )
-    swing_a_first = pl.col("swing_a").round(1) >= pl.col("swing_b").round(1)
-    swing = pl.when(pl.col("swing_benchmark_id").is_not_null()).then(pl.format(
-        "Biggest swing on a shared benchmark: {}, {}.", pl.col("_bench_name"),
-        _versus(pick("name_a", "name_b", swing_a_first), pick("swing_a", "swing_b", swing_a_first),
-                pick("name_b", "name_a", swing_a_first), pick("swing_b", "swing_a", swing_a_first)),
-    ))
     uneven = pl.when(pl.col("_uneven").is_not_null() & (pl.col("_uneven") != "")).then(
         pl.format("Averages differ in coverage for {}: they rest on different benchmarks, so compare them with care.", pl.col("_uneven"))
     )
-    return pl.concat_str([headline, sharpest, swing, uneven, _trailing_pick()], separator=" ", ignore_nulls=True)
+    sentences = [headline.alias("_headline"), uneven.alias("_uneven_text"), _trailing_pick().alias("_pick_text")]
+    verdict = pl.concat_str(["_headline", "_sharpest_text", "_swing_text", "_uneven_text", "_pick_text"], separator=" ", ignore_nulls=True)
+    return [oriented, formatted, _reasons(), sentences, [verdict.alias("verdict")]]
 
 
-def _trailing_pick() -> pl.Expr:
+def _reasons() -> list[pl.Expr]:
     """When the model behind is still the better pick, and why: only on recorded figures that differ as shown
     (N/A never counts; "1M vs 1M" is no reason), and never against them (a reasoning model's latency is no
-    reason when the other's recorded time to first token is not lower)."""
-    lead = lambda c: _lead(f"{c}_a", f"{c}_b")  # noqa: E731
-    trail = lambda c: _trail(f"{c}_a", f"{c}_b")  # noqa: E731
-    shown = lambda fmt, c: (fmt(trail(c)), fmt(lead(c)))  # noqa: E731
-    ctx_t, ctx_l = shown(tokens, "context_window_tokens")
-    usd_t, usd_l = shown(usd, "blended_usd_per_mtok")
-    tps_t, tps_l = shown(lambda e: fixed(e, 0), "output_tokens_per_s")
-    ttft_t, ttft_l = shown(lambda e: fixed(e, 2), "ttft_s")
+    reason when the other's recorded time to first token is not lower). Reads the oriented (`_t_*`, `_l_*`) and
+    formatted (`_ts_*`, `_ls_*`) figures of `_verdict_stages`."""
+    trail, lead = (lambda c: pl.col(f"_t_{c}")), (lambda c: pl.col(f"_l_{c}"))
+    shown = lambda c: (pl.col(f"_ts_{c}"), pl.col(f"_ls_{c}"))  # noqa: E731
+    ctx_t, ctx_l = shown("context_window_tokens")
+    usd_t, usd_l = shown("blended_usd_per_mtok")
+    tps_t, tps_l = shown("output_tokens_per_s")
+    ttft_t, ttft_l = shown("ttft_s")
     no_slower = ~(trail("ttft_s") >= lead("ttft_s")).fill_null(False)
     reasons = [
         pl.when((trail("context_window_tokens") > lead("context_window_tokens")) & (ctx_t != ctx_l)).then(
@@ -207,17 +213,23 @@ def _trailing_pick() -> pl.Expr:
         pl.when(lead("is_reasoning") & ~trail("is_reasoning") & no_slower).then(
             pl.lit("no reasoning-model latency or token spend")),
     ]
-    listed = pl.concat_list(reasons).list.drop_nulls()
-    joined = (
-        pl.when(listed.list.len() == 1)
-        .then(listed.list.first())
-        .otherwise(pl.concat_str([listed.list.head(listed.list.len() - 1).list.join(", "), pl.lit(" and "), listed.list.last()]))
-    )
-    trail_name = _trail("name_a", "name_b")
+    return [r.alias(f"_reason_{i}") for i, r in enumerate(reasons)]
+
+
+def _trailing_pick() -> pl.Expr:
+    """The sentence on the model behind, from the reasons of `_reasons` (columns `_reason_0`...)."""
+    reasons = [pl.col(f"_reason_{i}") for i in range(5)]
+    # "A", "A and B", "A, B and C": string expressions, not lists (list columns cost ~3 s on a million pairs)
+    count = pl.sum_horizontal(r.is_not_null() for r in reasons)
+    last = pl.coalesce(reversed(reasons))
+    before_last = [pl.when(pl.any_horizontal(later.is_not_null() for later in reasons[i + 1:])).then(r)
+                   for i, r in enumerate(reasons[:-1])]
+    joined = pl.when(count == 1).then(last).otherwise(
+        pl.concat_str([pl.concat_str(before_last, separator=", ", ignore_nulls=True), pl.lit(" and "), last]))
     return (
         pl.when(pl.col("_level"))
         .then(None)
-        .when(listed.list.len() > 0)
-        .then(pl.format("{} is still the better pick if you need {}.", trail_name, joined))
-        .otherwise(pl.format("Nothing recorded (price, speed, latency, context) favours {}.", trail_name))
+        .when(count > 0)
+        .then(pl.format("{} is still the better pick if you need {}.", pl.col("_trail_name"), joined))
+        .otherwise(pl.format("Nothing recorded (price, speed, latency, context) favours {}.", pl.col("_trail_name")))
     )

@@ -3,7 +3,9 @@
 Per lane: a model x benchmark matrix of normalized scores (NaN where missing) and a model x category matrix of
 category scores. For a block of pairs the figures are array operations on the two models' rows: which
 benchmarks both have, the biggest swing among them, per shared category the benchmark with the largest gap and
-whether both averages rest on the same benchmarks. Ties go to the smaller id, as a sort would. Memory is one
+whether both averages rest on the same benchmarks; per pair, the shared categories, the sharpest of them (largest
+gap of the published, rounded differences) and those whose averages rest on different benchmarks. Ties go to the
+smaller id, as a sort would. Memory is one
 block (pairs x benchmarks) at a time, whatever the number of pairs.
 """
 
@@ -14,7 +16,9 @@ from benchmart.settings import DEFAULT_RULES, RankRules
 
 BLOCK_CELLS = 4_000_000  # pairs x benchmarks held at once
 PAIR_FIGURES = {"lane": pl.String, "model_a_id": pl.String, "model_b_id": pl.String, "shared_benchmarks": pl.Int64,
-                "swing_benchmark_id": pl.String, "swing_a": pl.Float64, "swing_b": pl.Float64}
+                "swing_benchmark_id": pl.String, "swing_a": pl.Float64, "swing_b": pl.Float64, "shared_categories": pl.Int64,
+                "sharpest_category_id": pl.String, "sharpest_a": pl.Float64, "sharpest_b": pl.Float64,
+                "uneven_category_ids": pl.String}
 CATEGORY_FIGURES = {"lane": pl.String, "model_a_id": pl.String, "model_b_id": pl.String, "category_id": pl.String,
                     "score_a": pl.Float64, "score_b": pl.Float64, "diff": pl.Float64, "top_benchmark_id": pl.String,
                     "same_benchmarks": pl.Boolean}
@@ -111,23 +115,49 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
 
     has_swing = swing >= 0
     pick = np.where(has_swing, swing, 0)
+    ca, cb = cat_score[ia], cat_score[ib]
+    p_idx, c_idx = np.nonzero(~np.isnan(ca) & ~np.isnan(cb))
+    top_at = top[p_idx, c_idx]
+    same = (common[p_idx, c_idx] == cat_n[ia[p_idx], c_idx]) & (cat_n[ia[p_idx], c_idx] == cat_n[ib[p_idx], c_idx])
+    per_category = pl.DataFrame({
+        "lane": [lane] * len(p_idx), "model_a_id": pairs["model_a_id"].gather(p_idx), "model_b_id": pairs["model_b_id"].gather(p_idx),
+        "category_id": _ids(cat_ids, c_idx), "score_a": ca[p_idx, c_idx], "score_b": cb[p_idx, c_idx],
+        "top_benchmark_id": _ids(bench_ids, top_at), "same_benchmarks": same,
+    }).with_columns((pl.col("score_a") - pl.col("score_b")).round(6).alias("diff")).select(*CATEGORY_FIGURES)
+
+    # the sharpest shared category: the largest |diff| as published (rounded), the smaller category id on a tie
+    gap = np.full((n_p, n_c), -1.0)
+    gap[p_idx, c_idx] = np.abs(per_category["diff"].to_numpy())
+    shared_c = np.bincount(p_idx, minlength=n_p).astype(np.int64)
+    sharp = np.where(shared_c > 0, gap.argmax(axis=1) if n_c else 0, -1)
+    at = np.maximum(sharp, 0)
+    rows = np.arange(n_p)
     per_pair = pl.DataFrame({
         "lane": [lane] * n_p, "model_a_id": pairs["model_a_id"], "model_b_id": pairs["model_b_id"], "shared_benchmarks": shared_n,
         "swing_benchmark_id": _ids(bench_ids, swing),
         "swing_a": np.where(has_swing, scores[ia, pick] if n_b else np.nan, np.nan),
         "swing_b": np.where(has_swing, scores[ib, pick] if n_b else np.nan, np.nan),
-    }, schema=PAIR_FIGURES).with_columns(pl.col("swing_a").fill_nan(None), pl.col("swing_b").fill_nan(None))
-
-    ca, cb = cat_score[ia], cat_score[ib]
-    p_idx, c_idx = np.nonzero(~np.isnan(ca) & ~np.isnan(cb))
-    top_at = top[p_idx, c_idx]
-    per_category = pl.DataFrame({
-        "lane": [lane] * len(p_idx), "model_a_id": pairs["model_a_id"].gather(p_idx), "model_b_id": pairs["model_b_id"].gather(p_idx),
-        "category_id": _ids(cat_ids, c_idx), "score_a": ca[p_idx, c_idx], "score_b": cb[p_idx, c_idx],
-        "top_benchmark_id": _ids(bench_ids, top_at),
-        "same_benchmarks": (common[p_idx, c_idx] == cat_n[ia[p_idx], c_idx]) & (cat_n[ia[p_idx], c_idx] == cat_n[ib[p_idx], c_idx]),
-    }).with_columns((pl.col("score_a") - pl.col("score_b")).round(6).alias("diff")).select(*CATEGORY_FIGURES)
+        "shared_categories": shared_c,
+        "sharpest_category_id": _ids(cat_ids, sharp),
+        "sharpest_a": np.where(sharp >= 0, ca[rows, at] if n_c else np.nan, np.nan),
+        "sharpest_b": np.where(sharp >= 0, cb[rows, at] if n_c else np.nan, np.nan),
+        "uneven_category_ids": _uneven(cat_ids, n_p, p_idx[~same], c_idx[~same]),
+    }, schema=PAIR_FIGURES).with_columns(pl.col(c).fill_nan(None) for c in ("swing_a", "swing_b", "sharpest_a", "sharpest_b"))
     return per_pair, per_category.cast(CATEGORY_FIGURES)
+
+
+def _uneven(cat_ids: np.ndarray, n_p: int, p_idx: np.ndarray, c_idx: np.ndarray) -> pl.Series:
+    """Per pair, the ids (comma-separated, in id order) of the shared categories whose averages rest on different
+    benchmarks; null when none. Each distinct set is spelled once, however many pairs have it."""
+    if n_p == 0 or len(cat_ids) == 0:
+        return pl.Series([None] * n_p, dtype=pl.String)
+    member = np.zeros((n_p, len(cat_ids)), dtype=bool)
+    member[p_idx, c_idx] = True
+    packed = np.packbits(member, axis=1)  # one byte string per pair: its set of categories
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    patterns, first, which = np.unique(keys, return_index=True, return_inverse=True)
+    spelled = [",".join(cat_ids[member[i]]) or None for i in first]
+    return pl.Series(spelled, dtype=pl.String).gather(which.ravel())
 
 
 def _ids(ids: np.ndarray, at: np.ndarray) -> pl.Series:

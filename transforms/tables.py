@@ -67,7 +67,7 @@ def build_tables(
     pairs = comparable_pairs(board, rules, h2h_top_k).collect()
     lead = lead_probability(pairs, resamples)
     figures, pair_cats = (f.lazy() for f in pair_figures(pairs, bench_scores.collect(), category_scores.collect()))
-    pair_table = mart_head_to_head(pairs.lazy(), board, pair_cats, bench_scores, models, cats, benches, lead.lazy(), rules, figures)
+    pair_table = mart_head_to_head(pairs.lazy(), board, figures, models, cats, benches, lead.lazy(), rules)
     snapshot = {
         "fct_benchmark_observation": observations.lazy(),
         "fct_benchmark_score": scores,

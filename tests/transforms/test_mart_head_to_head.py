@@ -7,7 +7,7 @@ from benchmart.transforms.mart_category_score import mart_category_score
 from benchmart.transforms.mart_head_to_head import mart_head_to_head
 from benchmart.transforms.mart_head_to_head_category import mart_head_to_head_category
 from benchmart.transforms.mart_leaderboard import ranked
-from benchmart.transforms.pairs import comparable_pairs
+from benchmart.transforms.pairs import comparable_pairs, pair_figures
 from benchmart.transforms.uncertainty import lead_probability, resample
 
 from .frames import CATEGORIES, benchmarks, scored
@@ -41,7 +41,8 @@ def _h2h(scores, rules=RULES, bench=BENCH, **side):
     bench_scores = lane_benchmark_scores(scores.lazy(), bench.lazy()).filter(pl.col("lane") == "provisional")
     lead = lead_probability(pairs.collect(), resample(bench_scores.collect(), CATEGORIES, rules))
     per_cat = mart_head_to_head_category(pairs, cats, bench_scores)
-    pair_table = mart_head_to_head(pairs, board, per_cat, bench_scores, MODELS.lazy(), CATEGORIES.lazy(), bench.lazy(), lead.lazy(), rules)
+    figures = pair_figures(*pl.collect_all([pairs, bench_scores, cats]))[0]
+    pair_table = mart_head_to_head(pairs, board, figures.lazy(), MODELS.lazy(), CATEGORIES.lazy(), bench.lazy(), lead.lazy(), rules)
     return tuple(pl.collect_all([pair_table, per_cat]))
 
 
