@@ -57,6 +57,9 @@ def pair_figures(pairs: pl.DataFrame, bench_scores: pl.DataFrame,
     if category_scores is None:
         category_scores = pl.DataFrame(schema={"lane": pl.String, "model_id": pl.String, "category_id": pl.String,
                                                "score": pl.Float64, "n_benchmarks": pl.Int64})
+    keys = ["lane", "model_a_id", "model_b_id"]
+    if not _is_sorted(pairs, keys):  # sorted pairs give per-category rows already in order: no sort of the larger table
+        pairs = pairs.sort(keys)
     per_pair, per_category = [], []
     for (lane,), part in pairs.group_by("lane", maintain_order=True):
         p, c = _lane_figures(lane, part, bench_scores.filter(pl.col("lane") == lane), category_scores.filter(pl.col("lane") == lane))
@@ -64,23 +67,21 @@ def pair_figures(pairs: pl.DataFrame, bench_scores: pl.DataFrame,
         per_category.append(c)
     if not per_pair:
         return pl.DataFrame(schema=PAIR_FIGURES), pl.DataFrame(schema=CATEGORY_FIGURES)
-    return pl.concat(per_pair), pl.concat(per_category).sort("lane", "model_a_id", "model_b_id", "category_id")
+    return pl.concat(per_pair), pl.concat(per_category)  # (lane, a, b, category) order: pairs sorted, categories in id order
 
 
 def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     models = pl.concat([pairs["model_a_id"], pairs["model_b_id"], bench["model_id"], cats["model_id"]]).unique().sort()
-    row = {m: i for i, m in enumerate(models)}
     benches = bench.select("benchmark_id", "category_id").unique().sort("category_id", "benchmark_id")
     categories = pl.concat([benches["category_id"], cats["category_id"]]).unique().sort()
-    col = {b: i for i, b in enumerate(benches["benchmark_id"])}
     cat_index = {c: i for i, c in enumerate(categories)}
     n_m, n_b, n_c = len(models), benches.height, len(categories)
 
     scores = np.full((n_m, n_b), np.nan)
-    scores[[row[m] for m in bench["model_id"]], [col[b] for b in bench["benchmark_id"]]] = bench["score"].to_numpy()
+    scores[_positions(bench["model_id"], models), bench["benchmark_id"].replace_strict(benches["benchmark_id"], pl.int_range(n_b, eager=True), return_dtype=pl.Int64).to_numpy()] = bench["score"].to_numpy()
     cat_score = np.full((n_m, n_c), np.nan)
     cat_n = np.zeros((n_m, n_c))
-    cat_rows, cat_cols = [row[m] for m in cats["model_id"]], [cat_index[c] for c in cats["category_id"]]
+    cat_rows, cat_cols = _positions(cats["model_id"], models), [cat_index[c] for c in cats["category_id"]]
     cat_score[cat_rows, cat_cols] = cats["score"].to_numpy()
     cat_n[cat_rows, cat_cols] = cats["n_benchmarks"].to_numpy()
     bench_cat = np.array([cat_index[c] for c in benches["category_id"]], dtype=np.int64)
@@ -88,30 +89,34 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     by_id = np.argsort(benches["benchmark_id"].to_numpy(), kind="stable")  # global id order for the swing's ties
     bench_ids, cat_ids = benches["benchmark_id"].to_numpy(), categories.to_numpy()
 
-    ia = np.array([row[m] for m in pairs["model_a_id"]], dtype=np.int64)
-    ib = np.array([row[m] for m in pairs["model_b_id"]], dtype=np.int64)
+    ia, ib = (_positions(pairs[c], models) for c in ("model_a_id", "model_b_id"))
     n_p = len(ia)
-    shared_n = np.zeros(n_p, dtype=np.int64)
-    swing = np.full(n_p, -1, dtype=np.int64)
-    top = np.full((n_p, n_c), -1, dtype=np.int64)
-    common = np.zeros((n_p, n_c), dtype=np.int64)
-    block = max(1, BLOCK_CELLS // max(1, n_b))
-    for first in range(0, n_p, block):
-        sel = slice(first, first + block)
-        sa, sb = scores[ia[sel]], scores[ib[sel]]
-        both = ~np.isnan(sa) & ~np.isnan(sb)
-        gap = np.where(both, np.abs(sa - sb), -1.0)
-        shared_n[sel] = both.sum(axis=1)
-        ordered = gap[:, by_id]
-        best = by_id[ordered.argmax(axis=1)] if n_b else np.zeros(0, dtype=np.int64)
-        swing[sel] = np.where(shared_n[sel] > 0, best, -1) if n_b else -1
+    top = np.full((n_p, n_c), -1, dtype=np.int64)  # per pair and category: the shared benchmark with the largest gap
+    top_gap = np.full((n_p, n_c), -1.0)
+    common = np.zeros((n_p, n_c), dtype=np.int64)  # shared benchmarks per category
+    has = ~np.isnan(scores)
+    for sel in _blocks_by_first(ia, max(1, BLOCK_CELLS // max(1, n_b))):  # one model's row against many partners
+        a = ia[sel[0]]
+        both = has[ib[sel]] & has[a]
+        gap = np.where(both, np.abs(scores[ib[sel]] - scores[a]), -1.0)
         for c in range(n_c):
             lo, hi = bounds[c], bounds[c + 1]
             if lo == hi:
                 continue
             in_c = both[:, lo:hi].sum(axis=1)
+            arg = gap[:, lo:hi].argmax(axis=1)  # the first of equal gaps: the smaller id (ids are sorted within a category)
             common[sel, c] = in_c
-            top[sel, c] = np.where(in_c > 0, lo + gap[:, lo:hi].argmax(axis=1), -1)
+            top[sel, c] = np.where(in_c > 0, lo + arg, -1)
+            top_gap[sel, c] = np.where(in_c > 0, np.take_along_axis(gap[:, lo:hi], arg[:, None], axis=1)[:, 0], -1.0)
+    shared_n = common.sum(axis=1)
+    # the biggest swing: the largest of the categories' top gaps, the smallest benchmark id on a tie
+    swing = np.full(n_p, -1, dtype=np.int64)
+    if n_c and n_b:
+        id_rank = np.empty(n_b, dtype=np.int64)
+        id_rank[by_id] = np.arange(n_b)
+        tied = (top_gap == top_gap.max(axis=1)[:, None]) & (top >= 0)
+        choice = np.where(tied, id_rank[np.maximum(top, 0)], n_b).argmin(axis=1)
+        swing = np.where(shared_n > 0, top[np.arange(n_p), choice], -1)
 
     has_swing = swing >= 0
     pick = np.where(has_swing, swing, 0)
@@ -158,6 +163,31 @@ def _uneven(cat_ids: np.ndarray, n_p: int, p_idx: np.ndarray, c_idx: np.ndarray)
     patterns, first, which = np.unique(keys, return_index=True, return_inverse=True)
     spelled = [",".join(cat_ids[member[i]]) or None for i in first]
     return pl.Series(spelled, dtype=pl.String).gather(which.ravel())
+
+
+def _is_sorted(frame: pl.DataFrame, keys: list[str]) -> bool:
+    """Whether `frame` is in ascending order of `keys` (ties allowed), checked row against row."""
+    if frame.height < 2:
+        return True
+    later, same = pl.lit(False), pl.lit(True)
+    for k in keys:
+        later = later | (same & (pl.col(k) > pl.col(k).shift(1)))
+        same = same & (pl.col(k) == pl.col(k).shift(1))
+    return bool(frame.select((later | same).slice(1).all()).item())
+
+
+def _positions(ids: pl.Series, sorted_ids: pl.Series) -> np.ndarray:
+    """Where each of `ids` stands in `sorted_ids` (sorted, unique, holding every one of them)."""
+    return sorted_ids.search_sorted(ids).to_numpy().astype(np.int64)
+
+
+def _blocks_by_first(first: np.ndarray, cap: int):
+    """Index arrays of the pairs grouped by their first model, each group cut into pieces of at most `cap`."""
+    order = np.argsort(first, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(first[order]) != 0]) if len(order) else np.zeros(0, dtype=np.int64)
+    for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):
+        for piece in range(lo, hi, cap):
+            yield order[piece:min(piece + cap, hi)]
 
 
 def _ids(ids: np.ndarray, at: np.ndarray) -> pl.Series:

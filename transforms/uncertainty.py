@@ -231,16 +231,22 @@ def lead_probability(pairs: pl.DataFrame, resamples: dict[str, LaneResamples]) -
             frames.append(part.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead")))
             continue
         a, b = rs.column(part["model_a_id"].to_list()), rs.column(part["model_b_id"].to_list())
-        known = (a >= 0) & (b >= 0)
         p = np.full(len(a), np.nan)
-        chunk = max(1, BLOCK_CELLS // rs.overall.shape[0])
-        idx = np.flatnonzero(known)
-        for first in range(0, len(idx), chunk):
-            sel = idx[first:first + chunk]
-            da = rs.overall[:, a[sel]] - rs.overall[:, b[sel]]
-            valid = ~np.isnan(da)  # resamples in which both have a score
+        by_model = np.ascontiguousarray(rs.overall.T)  # model x resample: a model's draws are one contiguous row
+        missing = np.isnan(by_model).sum(axis=1)
+        draws = by_model.shape[1]
+        known = np.flatnonzero((a >= 0) & (b >= 0))
+        known = known[np.argsort(a[known], kind="stable")]  # one block per first model: its row against all its partners
+        starts = np.flatnonzero(np.r_[True, np.diff(a[known]) != 0])
+        for first, end in zip(starts, np.r_[starts[1:], len(known)]):
+            sel = known[first:end]
+            row, others = by_model[a[sel[0]]], by_model[b[sel]]
+            ahead, not_behind = (row > others).sum(axis=1), (row >= others).sum(axis=1)  # NaN compares false: not counted
+            both = draws - missing[a[sel[0]]] - missing[b[sel]]  # resamples in which both have a score
+            if missing[a[sel[0]]]:
+                both = both + (np.isnan(row) & np.isnan(others)).sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
-                p[sel] = ((da > 0).sum(axis=0) + 0.5 * (da == 0).sum(axis=0)) / valid.sum(axis=0)
+                p[sel] = (ahead + not_behind) / 2 / both  # ties count half
         frames.append(part.with_columns(pl.Series("p_a_ahead", p).fill_nan(None)))
     if not frames:
         return pairs.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead"))
