@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
+from benchmart.transforms.blocks import each_block
 
 BLOCK_CELLS = 4_000_000  # pairs x benchmarks held at once
 PAIR_FIGURES = {"lane": pl.String, "model_a_id": pl.String, "model_b_id": pl.String, "shared_benchmarks": pl.Int64,
@@ -95,7 +96,7 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     top_gap = np.full((n_p, n_c), -1.0)
     common = np.zeros((n_p, n_c), dtype=np.int64)  # shared benchmarks per category
     has = ~np.isnan(scores)
-    for sel in _blocks_by_first(ia, max(1, BLOCK_CELLS // max(1, n_b))):  # one model's row against many partners
+    def block(sel: np.ndarray) -> None:  # one model's row against many partners
         a = ia[sel[0]]
         both = has[ib[sel]] & has[a]
         gap = np.where(both, np.abs(scores[ib[sel]] - scores[a]), -1.0)
@@ -108,6 +109,8 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
             common[sel, c] = in_c
             top[sel, c] = np.where(in_c > 0, lo + arg, -1)
             top_gap[sel, c] = np.where(in_c > 0, np.take_along_axis(gap[:, lo:hi], arg[:, None], axis=1)[:, 0], -1.0)
+
+    each_block(block, blocks_by_first(ia, max(1, BLOCK_CELLS // max(1, n_b))))
     shared_n = common.sum(axis=1)
     # the biggest swing: the largest of the categories' top gaps, the smallest benchmark id on a tie
     swing = np.full(n_p, -1, dtype=np.int64)
@@ -125,7 +128,7 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     top_at = top[p_idx, c_idx]
     same = (common[p_idx, c_idx] == cat_n[ia[p_idx], c_idx]) & (cat_n[ia[p_idx], c_idx] == cat_n[ib[p_idx], c_idx])
     per_category = pl.DataFrame({
-        "lane": [lane] * len(p_idx), "model_a_id": pairs["model_a_id"].gather(p_idx), "model_b_id": pairs["model_b_id"].gather(p_idx),
+        "lane": pl.repeat(lane, len(p_idx), dtype=pl.String, eager=True), "model_a_id": pairs["model_a_id"].gather(p_idx), "model_b_id": pairs["model_b_id"].gather(p_idx),
         "category_id": _ids(cat_ids, c_idx), "score_a": ca[p_idx, c_idx], "score_b": cb[p_idx, c_idx],
         "top_benchmark_id": _ids(bench_ids, top_at), "same_benchmarks": same,
     }).with_columns((pl.col("score_a") - pl.col("score_b")).round(6).alias("diff")).select(*CATEGORY_FIGURES)
@@ -138,7 +141,7 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     at = np.maximum(sharp, 0)
     rows = np.arange(n_p)
     per_pair = pl.DataFrame({
-        "lane": [lane] * n_p, "model_a_id": pairs["model_a_id"], "model_b_id": pairs["model_b_id"], "shared_benchmarks": shared_n,
+        "lane": pl.repeat(lane, n_p, dtype=pl.String, eager=True), "model_a_id": pairs["model_a_id"], "model_b_id": pairs["model_b_id"], "shared_benchmarks": shared_n,
         "swing_benchmark_id": _ids(bench_ids, swing),
         "swing_a": np.where(has_swing, scores[ia, pick] if n_b else np.nan, np.nan),
         "swing_b": np.where(has_swing, scores[ib, pick] if n_b else np.nan, np.nan),
@@ -181,7 +184,7 @@ def _positions(ids: pl.Series, sorted_ids: pl.Series) -> np.ndarray:
     return sorted_ids.search_sorted(ids).to_numpy().astype(np.int64)
 
 
-def _blocks_by_first(first: np.ndarray, cap: int):
+def blocks_by_first(first: np.ndarray, cap: int):
     """Index arrays of the pairs grouped by their first model, each group cut into pieces of at most `cap`."""
     order = np.argsort(first, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(first[order]) != 0]) if len(order) else np.zeros(0, dtype=np.int64)

@@ -24,6 +24,8 @@ import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms import ability
+from benchmart.transforms.blocks import each_block
+from benchmart.transforms.pairs import blocks_by_first
 
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 _SLOT, _DRAW = np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7)
@@ -236,17 +238,18 @@ def lead_probability(pairs: pl.DataFrame, resamples: dict[str, LaneResamples]) -
         missing = np.isnan(by_model).sum(axis=1)
         draws = by_model.shape[1]
         known = np.flatnonzero((a >= 0) & (b >= 0))
-        known = known[np.argsort(a[known], kind="stable")]  # one block per first model: its row against all its partners
-        starts = np.flatnonzero(np.r_[True, np.diff(a[known]) != 0])
-        for first, end in zip(starts, np.r_[starts[1:], len(known)]):
-            sel = known[first:end]
-            row, others = by_model[a[sel[0]]], by_model[b[sel]]
+
+        def block(sel: np.ndarray) -> None:  # one model's draws against all its partners'
+            first = a[sel[0]]
+            row, others = by_model[first], by_model[b[sel]]
             ahead, not_behind = (row > others).sum(axis=1), (row >= others).sum(axis=1)  # NaN compares false: not counted
-            both = draws - missing[a[sel[0]]] - missing[b[sel]]  # resamples in which both have a score
-            if missing[a[sel[0]]]:
+            both = draws - missing[first] - missing[b[sel]]  # resamples in which both have a score
+            if missing[first]:
                 both = both + (np.isnan(row) & np.isnan(others)).sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 p[sel] = (ahead + not_behind) / 2 / both  # ties count half
+
+        each_block(block, (known[sel] for sel in blocks_by_first(a[known], max(1, BLOCK_CELLS // max(1, draws)))))
         frames.append(part.with_columns(pl.Series("p_a_ahead", p).fill_nan(None)))
     if not frames:
         return pairs.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead"))
