@@ -18,7 +18,7 @@ from benchmart.transforms.preference import variant_ranks
 from benchmart.ingest.connectors import Parsed
 from benchmart.transforms.model_names import model_name_frames
 from benchmart.transforms.registry import registry_models
-from benchmart.transforms.resolve import Inputs, released_only, resolve_inputs
+from benchmart.transforms.resolve import Inputs, Resolved, as_of, released_only, resolve_rows
 from benchmart.transforms.tables import build_tables
 
 
@@ -41,13 +41,29 @@ def resolve_with_registry(parsed: Parsed, catalog: Catalog, sources: pl.DataFram
     """The registries' models joined to the curated catalog (transforms.registry), then every name resolved against
     them; rows dated after the snapshot (undated rows: from their payload's first fetch) and rows of models not
     yet released are left out and counted."""
+    return dated_inputs(resolve_payload_rows(parsed, catalog, sources), snapshot_date, first_fetched)
+
+
+@dataclass
+class ResolvedPayloads:
+    """What resolving a set of payloads yields before any date applies (a backfill keeps it for all its dates)."""
+
+    rows: Resolved
+    models: pl.DataFrame
+
+
+def resolve_payload_rows(parsed: Parsed, catalog: Catalog, sources: pl.DataFrame) -> ResolvedPayloads:
     vendors = catalog.vendors_frame()
     models = registry_models(catalog.models_frame(), parsed.registry, vendors, catalog.open_prefixes, sources, catalog.pointers)
     names = model_name_frames(models, vendors, catalog.open_prefixes)
-    inputs = resolve_inputs(parsed.scores, parsed.prices, parsed.runtime, parsed.models, parsed.rejects, names,
-                            catalog.benchmark_index(), snapshot_date, first_fetched)
-    inputs.models = models
-    return released_only(inputs, models, snapshot_date)
+    rows = resolve_rows(parsed.scores, parsed.prices, parsed.runtime, parsed.models, parsed.rejects, names, catalog.benchmark_index())
+    return ResolvedPayloads(rows, models)
+
+
+def dated_inputs(resolved: ResolvedPayloads, snapshot_date: date, first_fetched: dict[str, date] | None = None) -> Inputs:
+    inputs = as_of(resolved.rows, snapshot_date, first_fetched)
+    inputs.models = resolved.models
+    return released_only(inputs, resolved.models, snapshot_date)
 
 
 def min_rows(previous: dict[str, int], table: str, max_drop: float) -> int:

@@ -11,6 +11,7 @@ from prefect import get_run_logger
 from benchmart import contracts
 from benchmart.errors import BenchmartError, ValidationFailed
 from benchmart.flows import tasks
+from benchmart.flows.build import dated_inputs, resolve_payload_rows
 from benchmart.flows.record import RunResult, publish_artifacts
 from benchmart.ingest import acquire, connectors
 from benchmart.ingest.catalog import Catalog
@@ -45,7 +46,12 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
         def resolve_and_build():
             with result.stage("resolve"):
                 first_fetched = {r.source.id: r.payload_row()["fetched_at"].date() for r in reads if r.payload is not None}
-                inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day, first_fetched)
+                if reuse is None:
+                    inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day, first_fetched)
+                else:  # a backfill: the payloads' rows are resolved once, whatever dates they serve
+                    rows = reuse(("resolved", payload_key(reads)),
+                                 lambda: resolve_payload_rows(acquire.combined(reads), catalog, sources_frame(sources)))
+                    inputs = dated_inputs(rows, day, first_fetched)
             with result.stage("validate_transform"):
                 freshness = pl.DataFrame([(s["source_id"], s["status"], carries[s["source_id"]]) for s in result.sources],
                                          schema=contracts.FRESHNESS, orient="row")
@@ -111,8 +117,12 @@ def input_class(day: date, reads: list[acquire.SourceRead], catalog: Catalog) ->
             for frame, column in ((r.parsed.scores, "observed_on"), (r.parsed.models, "release_date"), (r.parsed.registry, "release_date")):
                 if column in frame.columns:
                     marks.update(frame[column].drop_nulls().unique().to_list())
-    payloads = tuple((r.source.id, r.payload.sha256 if r.payload else None, r.status) for r in reads)
-    return payloads, sum(1 for m in marks if m <= day)
+    return payload_key(reads), sum(1 for m in marks if m <= day)
+
+
+def payload_key(reads: list[acquire.SourceRead]) -> tuple:
+    """Which payloads (and statuses) a snapshot is built from."""
+    return tuple((r.source.id, r.payload.sha256 if r.payload else None, r.status) for r in reads)
 
 
 PAYLOADS = {"source_id": pl.String, "sha256": pl.String, "url": pl.String, "bytes": pl.Int64, "path": pl.String,

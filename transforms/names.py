@@ -112,12 +112,23 @@ def split_variant(name: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 def closest_ids(names: list[str], index: pl.DataFrame, id_col: str, n: int = 3, match: str = "normalized") -> list[str | None]:
-    """For each name, up to `n` ids whose keys are closest (a hint for a new alias, never applied as a match)."""
+    """For each name, up to `n` ids whose keys are closest (a hint for a new alias, never applied as a match).
+    Hints are remembered per name and index (a backfill asks for the same names date after date)."""
     lookup = dict(index.filter(pl.col("match") == match).select("key", id_col).rows())
+    known = list(lookup)
+    index_key = (n, hash(tuple(lookup.items())))
     keys = pl.select(normalized_key(pl.Series(names, dtype=pl.String)).alias("k"))["k"].to_list()
     out = []
     for key in keys:
-        close = difflib.get_close_matches(key or "", list(lookup), n=5, cutoff=0.75)
-        ids = list(dict.fromkeys(lookup[c] for c in close))[:n]
-        out.append(", ".join(ids) or None)
+        memo = (index_key, key)
+        if memo not in _HINTS:
+            close = difflib.get_close_matches(key or "", known, n=5, cutoff=0.75)
+            if len(_HINTS) >= _HINTS_KEPT:
+                _HINTS.clear()
+            _HINTS[memo] = ", ".join(list(dict.fromkeys(lookup[c] for c in close))[:n]) or None
+        out.append(_HINTS[memo])
     return out
+
+
+_HINTS: dict[tuple, str | None] = {}
+_HINTS_KEPT = 100_000

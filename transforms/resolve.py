@@ -101,27 +101,50 @@ class Inputs:
     models: pl.DataFrame | None = None  # the models names resolved against (transforms.registry), when a registry was read
 
 
+@dataclass
+class Resolved:
+    """Every row of a set of payloads with its catalog ids (null where unmatched), before any date applies: the part
+    of resolving that does not depend on the snapshot date, so a backfill does it once per set of payloads."""
+
+    scores: pl.DataFrame
+    prices: pl.DataFrame
+    runtime: pl.DataFrame
+    facts: pl.DataFrame
+    rejects: pl.DataFrame
+    model_names: ModelNames
+    benchmark_index: pl.DataFrame
+
+
+def resolve_rows(scores: pl.DataFrame, prices: pl.DataFrame, runtime: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame,
+                 model_names: ModelNames, benchmark_index: pl.DataFrame) -> Resolved:
+    """Resolve every row's names to catalog ids (row by row, so resolving before or after a date filter is the same)."""
+    return Resolved(resolved(scores, model_names, benchmark_index), resolved(prices, model_names), resolved(runtime, model_names),
+                    resolved(facts, model_names), rejects, model_names, benchmark_index)
+
+
 def resolve_inputs(
     scores: pl.DataFrame, prices: pl.DataFrame, runtime: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame,
     model_names: ModelNames, benchmark_index: pl.DataFrame, snapshot_date: date, first_fetched: dict[str, date] | None = None,
 ) -> Inputs:
-    """Resolve names to catalog ids; unresolved rows go to quarantine and the unmatched report.
+    """Resolve names to catalog ids; unresolved rows go to quarantine and the unmatched report (see `as_of`)."""
+    return as_of(resolve_rows(scores, prices, runtime, facts, rejects, model_names, benchmark_index), snapshot_date, first_fetched)
+
+
+def as_of(rows: Resolved, snapshot_date: date, first_fetched: dict[str, date] | None = None) -> Inputs:
+    """The inputs of one snapshot from resolved rows; unresolved rows go to quarantine and the unmatched report.
 
     Observations dated after the snapshot date are left out (that is how a backfill sees the past); a row without
     a date of its own takes the day its payload was first fetched (`first_fetched`, per source) as its date, never
     "always valid"; without a fetch date (a payload never landed) it stays undated."""
     fetched = pl.DataFrame(list((first_fetched or {}).items()), schema={"source_id": pl.String, "_fetched": pl.Date}, orient="row")
-    as_of = pl.coalesce(pl.col("observed_on"), pl.col("_fetched"))
-    scores = scores.join(fetched, on="source_id", how="left")
-    future = scores.filter(as_of > snapshot_date)
-    scores = scores.filter(as_of.is_null() | (as_of <= snapshot_date)).with_columns(as_of.alias("observed_on")).drop("_fetched")
-    scores = resolved(scores, model_names, benchmark_index)
-    prices = resolved(prices, model_names)
-    runtime = resolved(runtime, model_names)
-    facts = resolved(facts, model_names)
+    dated = pl.coalesce(pl.col("observed_on"), pl.col("_fetched"))
+    scores = rows.scores.join(fetched, on="source_id", how="left", maintain_order="left")
+    future = scores.filter(dated > snapshot_date)
+    scores = scores.filter(dated.is_null() | (dated <= snapshot_date)).with_columns(dated.alias("observed_on")).drop("_fetched")
+    prices, runtime, facts = rows.prices, rows.runtime, rows.facts
     kinds = ((scores, "scores"), (prices, "prices"), (runtime, "runtime"))
-    quarantine = pl.concat([contracts.conform(rejects, contracts.QUARANTINE, "rejects")] + [unmatched_quarantine(f, k) for f, k in kinds])
-    unmatched = unmatched_report([unmatched_names(f, k) for f, k in kinds], model_names.index, benchmark_index)
+    quarantine = pl.concat([contracts.conform(rows.rejects, contracts.QUARANTINE, "rejects")] + [unmatched_quarantine(f, k) for f, k in kinds])
+    unmatched = unmatched_report([unmatched_names(f, k) for f, k in kinds], rows.model_names.index, rows.benchmark_index)
     later = dict(future.group_by("source_id").len().rows())
     return Inputs(matched(scores), matched(prices), matched(runtime), matched(facts), quarantine, unmatched, later)
 
