@@ -3,7 +3,7 @@
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Engine, MetaData, Table, inspect, select, text
+from sqlalchemy import Engine, TableClause, column, inspect, select, table, text
 from sqlalchemy.exc import NoSuchTableError
 
 from benchmart.errors import WarehouseError
@@ -76,16 +76,18 @@ def table_at(engine: Engine, name: str, snapshot: date | None = None, **equals) 
     return pl.DataFrame([tuple(r) for r in rows], schema=polars_schema(tbl), orient="row")
 
 
-def reflected(engine: Engine, name: str) -> Table:
-    """The warehouse table `name` as the database describes it now."""
+def reflected(engine: Engine, name: str) -> TableClause:
+    """The warehouse table `name` with its columns as the database describes them now (one catalog query: names
+    and types only, no keys or indexes)."""
     try:
-        return Table(name, MetaData(), autoload_with=engine)
+        columns = inspect(engine).get_columns(name)
     except NoSuchTableError:
         raise WarehouseError(f"no table {name} in {engine.url.render_as_string(hide_password=True)}; "
                              "run `benchmart warehouse upgrade` (or `benchmart run`) first") from None
+    return table(name, *(column(c["name"], c["type"]) for c in columns))
 
 
-def polars_schema(tbl: Table) -> dict[str, pl.DataType]:
+def polars_schema(tbl: TableClause) -> dict[str, pl.DataType]:
     kinds = {
         "DATE": pl.Date, "DATETIME": pl.Datetime("us"), "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean,
         "INTEGER": pl.Int64, "BIGINT": pl.Int64, "SMALLINT": pl.Int64, "FLOAT": pl.Float64, "DOUBLE": pl.Float64,
