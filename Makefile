@@ -28,10 +28,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Timings (never part of the tests): the table step at three sizes against a DuckDB reference, then publishing.
+# Timings (never part of the tests): the table step at three sizes against a DuckDB reference, the nightly run end
+# to end against a plain script, and the backfill's marginal cost per date.
 bench: $(STAMP)
 	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 	$(BIN)/python bench/nightly.py
+	$(BIN)/python bench/backfill.py
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

@@ -35,8 +35,10 @@ def landed_on(sources: Path, start: date, work: Path) -> Path:
     """A data dir whose landing zone holds the payloads of one run of `sources`, as if fetched on `start`."""
     first = work / "first"
     env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(r) for r in FILE_ROOTS])}
-    subprocess.run([str(BIN / "benchmart"), "run", "--sources", str(sources), "--data-dir", str(first)],
-                   check=False, capture_output=True, cwd=ROOT, env=env)
+    done = subprocess.run([str(BIN / "benchmart"), "run", "--sources", str(sources), "--data-dir", str(first)],
+                          check=False, capture_output=True, text=True, cwd=ROOT, env=env)
+    if done.returncode not in (0, 10):  # 10: published with a stale source
+        raise SystemExit(f"benchmart run failed ({done.returncode}): {done.stderr[-2000:]}")
     data = work / "data"
     zone = LandingZone(data / "landing")
     at = datetime.combine(start, clock(3), timezone.utc)
@@ -52,10 +54,12 @@ def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path)
     end = start + timedelta(days=days - 1)
     env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(r) for r in FILE_ROOTS])}
     t = time.perf_counter()
-    subprocess.run([str(BIN / "benchmart"), "backfill", "--start", start.isoformat(), "--end", end.isoformat(), "--sources",
-                    str(sources), "--data-dir", str(data), "--warehouse", f"sqlite:///{out}"],
-                   check=False, capture_output=True, cwd=ROOT, env=env)
+    done = subprocess.run([str(BIN / "benchmart"), "backfill", "--start", start.isoformat(), "--end", end.isoformat(), "--sources",
+                           str(sources), "--data-dir", str(data), "--warehouse", f"sqlite:///{out}"],
+                          check=False, capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t
+    if done.returncode != 0:  # a figure of a failed backfill would measure the failure
+        raise SystemExit(f"benchmart backfill {start}..{end} failed ({done.returncode}): {done.stdout[-1500:]} {done.stderr[-1500:]}")
     with sqlite3.connect(out) as db:
         runs = [json.loads(s or "{}") for (s,) in db.execute("SELECT stages FROM ops_pipeline_run WHERE status LIKE 'success%'")]
     return wall, len(runs), sum("resolve" in s for s in runs)

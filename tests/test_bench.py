@@ -61,3 +61,11 @@ def test_the_plain_nightly_script_does_the_samples_data_work(tmp_path):
     with sqlite3.connect(tmp_path / "plain.db") as db:
         rows = dict(db.execute("SELECT model_id, input FROM board").fetchall())
     assert len(rows) > 30 and abs(rows["gpt-4.1-mini"] - 0.4) < 1e-9
+
+
+def test_backfill_benchmark_runs_at_a_tiny_size(tmp_path):
+    out = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "backfill.py"), "--days", "2", "--shared", str(tmp_path / "none")],
+                         capture_output=True, text=True, timeout=600, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    line = next(line for line in out.stdout.splitlines() if line.strip().startswith("bundled samples"))
+    assert line.split()[2] == "2", line  # both dates published
