@@ -139,11 +139,13 @@ def _verdict_stages(rules: RankRules) -> list[list[pl.Expr]]:
                ("ttft_s", lambda e: fixed(e, 2))]
     oriented = [
         _lead("name_a", "name_b").alias("_lead_name"), _trail("name_a", "name_b").alias("_trail_name"),
-        _lead("overall_score_a", "overall_score_b").alias("_lead_score"), _trail("overall_score_a", "overall_score_b").alias("_trail_score"),
+        _lead("overall_score_a", "overall_score_b").alias("_lead_score"),
+        _trail("overall_score_a", "overall_score_b").alias("_trail_score"),
         (pl.col("p_lead") * 100).floor().cast(pl.Int64).alias("_pct"),
         (pl.col("_cat_a").round(1) >= pl.col("_cat_b").round(1)).alias("_cat_first"),
         (pl.col("swing_a").round(1) >= pl.col("swing_b").round(1)).alias("_swing_first"),
-        *[e for c, _ in [*figures, ("is_reasoning", None)] for e in (_trail(f"{c}_a", f"{c}_b").alias(f"_t_{c}"), _lead(f"{c}_a", f"{c}_b").alias(f"_l_{c}"))],
+        *[e for c in [*(name for name, _ in figures), "is_reasoning"]  # each side figure as the trailing and the leading model's
+          for e in (_trail(f"{c}_a", f"{c}_b").alias(f"_t_{c}"), _lead(f"{c}_a", f"{c}_b").alias(f"_l_{c}"))],
     ]
     formatted = [
         _versus(pl.col("_lead_name"), pl.col("_lead_score"), pl.col("_trail_name"), pl.col("_trail_score")).alias("_figures"),

@@ -5,8 +5,8 @@ category scores. For a block of pairs the figures are array operations on the tw
 benchmarks both have, the biggest swing among them, per shared category the benchmark with the largest gap and
 whether both averages rest on the same benchmarks; per pair, the shared categories, the sharpest of them (largest
 gap of the published, rounded differences) and those whose averages rest on different benchmarks. Ties go to the
-smaller id, as a sort would. Memory is one
-block (pairs x benchmarks) at a time, whatever the number of pairs.
+smaller id, as a sort would. Blocks hold one model's row against its partners (pairs x benchmarks), so memory is
+a block at a time whatever the number of pairs, and blocks run on every core (transforms/blocks.py).
 """
 
 import numpy as np
@@ -79,7 +79,8 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     n_m, n_b, n_c = len(models), benches.height, len(categories)
 
     scores = np.full((n_m, n_b), np.nan)
-    scores[_positions(bench["model_id"], models), bench["benchmark_id"].replace_strict(benches["benchmark_id"], pl.int_range(n_b, eager=True), return_dtype=pl.Int64).to_numpy()] = bench["score"].to_numpy()
+    bench_cols = bench["benchmark_id"].replace_strict(benches["benchmark_id"], pl.int_range(n_b, eager=True), return_dtype=pl.Int64)
+    scores[_positions(bench["model_id"], models), bench_cols.to_numpy()] = bench["score"].to_numpy()
     cat_score = np.full((n_m, n_c), np.nan)
     cat_n = np.zeros((n_m, n_c))
     cat_rows, cat_cols = _positions(cats["model_id"], models), [cat_index[c] for c in cats["category_id"]]
@@ -96,6 +97,7 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     top_gap = np.full((n_p, n_c), -1.0)
     common = np.zeros((n_p, n_c), dtype=np.int64)  # shared benchmarks per category
     has = ~np.isnan(scores)
+
     def block(sel: np.ndarray) -> None:  # one model's row against many partners
         a = ia[sel[0]]
         both = has[ib[sel]] & has[a]
@@ -128,7 +130,8 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     top_at = top[p_idx, c_idx]
     same = (common[p_idx, c_idx] == cat_n[ia[p_idx], c_idx]) & (cat_n[ia[p_idx], c_idx] == cat_n[ib[p_idx], c_idx])
     per_category = pl.DataFrame({
-        "lane": pl.repeat(lane, len(p_idx), dtype=pl.String, eager=True), "model_a_id": pairs["model_a_id"].gather(p_idx), "model_b_id": pairs["model_b_id"].gather(p_idx),
+        "lane": pl.repeat(lane, len(p_idx), dtype=pl.String, eager=True),
+        "model_a_id": pairs["model_a_id"].gather(p_idx), "model_b_id": pairs["model_b_id"].gather(p_idx),
         "category_id": _ids(cat_ids, c_idx), "score_a": ca[p_idx, c_idx], "score_b": cb[p_idx, c_idx],
         "top_benchmark_id": _ids(bench_ids, top_at), "same_benchmarks": same,
     }).with_columns((pl.col("score_a") - pl.col("score_b")).round(6).alias("diff")).select(*CATEGORY_FIGURES)
@@ -141,7 +144,8 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     at = np.maximum(sharp, 0)
     rows = np.arange(n_p)
     per_pair = pl.DataFrame({
-        "lane": pl.repeat(lane, n_p, dtype=pl.String, eager=True), "model_a_id": pairs["model_a_id"], "model_b_id": pairs["model_b_id"], "shared_benchmarks": shared_n,
+        "lane": pl.repeat(lane, n_p, dtype=pl.String, eager=True), "model_a_id": pairs["model_a_id"], "model_b_id": pairs["model_b_id"],
+        "shared_benchmarks": shared_n,
         "swing_benchmark_id": _ids(bench_ids, swing),
         "swing_a": np.where(has_swing, scores[ia, pick] if n_b else np.nan, np.nan),
         "swing_b": np.where(has_swing, scores[ib, pick] if n_b else np.nan, np.nan),
