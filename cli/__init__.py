@@ -14,8 +14,9 @@ def _exit_now() -> None:
     """The last exit handler (registered before any library's, so it runs after all of them): once the command has
     finished and every other exit handler has run (Prefect's temporary API stopped, its events and logs sent, log
     files flushed), skip the interpreter's teardown of every loaded module, about 1 s after Prefect, Great
-    Expectations and pandas are loaded. Only for the console script (`main`) and a plain integer exit."""
-    if _EXIT_CODE:
+    Expectations and pandas are loaded. Only for the console script (`main`), a plain integer exit, and when no
+    handler was registered before this one."""
+    if _EXIT_CODE and not _REGISTERED_EARLIER:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -24,6 +25,9 @@ def _exit_now() -> None:
         os._exit(_EXIT_CODE[0])
 
 
+# An exit handler registered before this one (coverage's, a sitecustomize's) would run after it and be skipped by
+# the fast exit: then the interpreter exits as usual. (CPython's count of registered handlers; unknown: as usual.)
+_REGISTERED_EARLIER = getattr(atexit, "_ncallbacks", lambda: 1)() > 0
 atexit.register(_exit_now)
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -74,6 +74,15 @@ def test_the_fast_exit_keeps_the_exit_code_and_runs_every_later_exit_handler():
     assert out.stdout.count("#") == 200000 and out.stdout.endswith("a later exit handler ran\n")
 
 
+def test_an_exit_handler_registered_before_the_cli_still_runs():
+    """A handler registered before benchmart.cli (coverage's, a sitecustomize's) would run after the fast exit's:
+    then the process exits as usual and that handler runs."""
+    probe = ("import atexit\natexit.register(lambda: print('an earlier exit handler ran', flush=True))\n"
+             "import benchmart.cli as cli\ncli._EXIT_CODE.append(3)\nraise SystemExit(3)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 3 and "an earlier exit handler ran" in out.stdout, out.stderr
+
+
 @pytest.mark.parametrize("args, code, text", [
     (["--help"], 0, "warehouse"),
     (["run", "--date", "2026-13-45"], 2, "2026-13-45"),
