@@ -62,7 +62,7 @@ def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path)
         raise SystemExit(f"benchmart backfill {start}..{end} failed ({done.returncode}): {done.stdout[-1500:]} {done.stderr[-1500:]}")
     with sqlite3.connect(out) as db:
         runs = [json.loads(s or "{}") for (s,) in db.execute("SELECT stages FROM ops_pipeline_run WHERE status LIKE 'success%'")]
-    return wall, len(runs), sum("resolve" in s for s in runs)
+    return wall, len(runs), sum("validate_transform" in s for s in runs)
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from benchmart.transforms.preference import variant_ranks
 from benchmart.ingest.connectors import Parsed
 from benchmart.transforms.model_names import model_name_frames
 from benchmart.transforms.registry import registry_models
-from benchmart.transforms.resolve import Inputs, Resolved, as_of, released_only, resolve_rows
+from benchmart.transforms.resolve import Inputs, Resolved, as_of, matched, release_dates, released_only, resolve_rows
 from benchmart.transforms.tables import build_tables
 
 
@@ -50,6 +50,7 @@ class ResolvedPayloads:
 
     rows: Resolved
     models: pl.DataFrame
+    release_marks: frozenset[date]  # release dates of the models that have rows: only these change a snapshot
 
 
 def resolve_payload_rows(parsed: Parsed, catalog: Catalog, sources: pl.DataFrame) -> ResolvedPayloads:
@@ -57,7 +58,9 @@ def resolve_payload_rows(parsed: Parsed, catalog: Catalog, sources: pl.DataFrame
     models = registry_models(catalog.models_frame(), parsed.registry, vendors, catalog.open_prefixes, sources, catalog.pointers)
     names = model_name_frames(models, vendors, catalog.open_prefixes)
     rows = resolve_rows(parsed.scores, parsed.prices, parsed.runtime, parsed.models, parsed.rejects, names, catalog.benchmark_index())
-    return ResolvedPayloads(rows, models)
+    with_rows = pl.concat([matched(f).select("model_id") for f in (rows.scores, rows.prices, rows.runtime)]).unique()
+    marks = release_dates(models, matched(rows.facts)).join(with_rows, on="model_id", how="semi")["release_date"]
+    return ResolvedPayloads(rows, models, frozenset(marks.drop_nulls().to_list()))
 
 
 def dated_inputs(resolved: ResolvedPayloads, snapshot_date: date, first_fetched: dict[str, date] | None = None) -> Inputs:

@@ -29,8 +29,8 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
     `as_tasks`: each stage a Prefect task with artifacts (nightly); else plain calls inside the caller's task (backfill).
     `parser(source, payload)`: how a landed payload is parsed (default: Prefect's cached task, or a plain parse).
     `started`: the run's record when the caller already wrote its `running` row (the nightly, before fetching).
-    `reuse(key, build)`: returns build() or the result of an earlier call with the same key (a backfill's dates of one
-    `input_class` share their resolved inputs and built tables, stamped with each date)."""
+    `reuse(key, build)`: returns build() or the result of an earlier call with the same key (a backfill resolves a set
+    of payloads once, and its dates of one `input_class` share their inputs and built tables, stamped with each date)."""
     call = (lambda t, *a: t(*a)) if as_tasks else (lambda t, *a: t.fn(*a))
     result = started or RunResult(run_id, flow, day, settings.resolved_warehouse_url())
     if started is None:
@@ -43,15 +43,9 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
             result.sources = [r.summary() for r in reads]
         carries = {r.source.id: sorted(connectors.provides(r.source)) for r in reads}
 
-        def resolve_and_build():
-            with result.stage("resolve"):
-                first_fetched = {r.source.id: r.payload_row()["fetched_at"].date() for r in reads if r.payload is not None}
-                if reuse is None:
-                    inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day, first_fetched)
-                else:  # a backfill: the payloads' rows are resolved once, whatever dates they serve
-                    rows = reuse(("resolved", payload_key(reads)),
-                                 lambda: resolve_payload_rows(acquire.combined(reads), catalog, sources_frame(sources)))
-                    inputs = dated_inputs(rows, day, first_fetched)
+        first_fetched = {r.source.id: r.payload_row()["fetched_at"].date() for r in reads if r.payload is not None}
+
+        def build(inputs):
             with result.stage("validate_transform"):
                 freshness = pl.DataFrame([(s["source_id"], s["status"], carries[s["source_id"]]) for s in result.sources],
                                          schema=contracts.FRESHNESS, orient="row")
@@ -60,10 +54,16 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
             return inputs, built
 
         if reuse is None:
-            inputs, built = resolve_and_build()
-        else:
+            with result.stage("resolve"):
+                inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day, first_fetched)
+            inputs, built = build(inputs)
+        else:  # a backfill: a set of payloads is resolved once, and the dates of one input class share one build
+            with result.stage("resolve"):
+                resolved = reuse(("resolved", payload_key(reads)),
+                                 lambda: resolve_payload_rows(acquire.combined(reads), catalog, sources_frame(sources)))
             with result.stage("reuse"):
-                inputs, built = reuse(input_class(day, reads, catalog), resolve_and_build)
+                inputs, built = reuse(input_class(day, reads, resolved.release_marks),
+                                      lambda: build(dated_inputs(resolved, day, first_fetched)))
                 built = built.stamped(day)
         result.unmatched = inputs.unmatched
         for summary in result.sources:  # left out of this snapshot by date, so counted rather than silently gone
@@ -106,17 +106,17 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
     return result
 
 
-def input_class(day: date, reads: list[acquire.SourceRead], catalog: Catalog) -> tuple:
-    """Dates with the same payloads (and statuses) and no dated row, release date or first fetch falling between
-    them resolve to the same inputs and build the same tables: the key says which such class `day` is in."""
-    marks = set(catalog.models_frame()["release_date"].drop_nulls().to_list())
+def input_class(day: date, reads: list[acquire.SourceRead], release_marks: frozenset[date]) -> tuple:
+    """Dates with the same payloads (and statuses) and no dated row, first fetch or release date of a model with
+    rows (`release_marks`) falling between them resolve to the same inputs and build the same tables: the key says
+    which such class `day` is in. (A release of a model without rows changes nothing: the tables do not depend on
+    the date otherwise, and dim_model lists every model whatever the date.)"""
+    marks = set(release_marks)
     for r in reads:
         if r.payload is not None:
             marks.add(r.payload_row()["fetched_at"].date())
-        if r.parsed is not None:
-            for frame, column in ((r.parsed.scores, "observed_on"), (r.parsed.models, "release_date"), (r.parsed.registry, "release_date")):
-                if column in frame.columns:
-                    marks.update(frame[column].drop_nulls().unique().to_list())
+        if r.parsed is not None and "observed_on" in r.parsed.scores.columns:
+            marks.update(r.parsed.scores["observed_on"].drop_nulls().unique().to_list())
     return payload_key(reads), sum(1 for m in marks if m <= day)
 
 

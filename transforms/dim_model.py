@@ -5,6 +5,8 @@ every name the model goes by."""
 
 import polars as pl
 
+from benchmart.transforms.preference import ties_broken
+
 FILLED = ["context_window_tokens", "max_output_tokens", "is_reasoning", "open_weights", "release_date"]
 FIELDS = ["display_name", "family", "release_date", "context_window_tokens", "max_output_tokens", "is_reasoning", "open_weights"]
 COLUMNS = ["model_id", "display_name", "vendor", "family", "is_reasoning", "context_window_tokens", "max_output_tokens",
@@ -15,7 +17,7 @@ def dim_model(models: pl.LazyFrame, model_facts: pl.LazyFrame, dim_source: pl.La
     """`models`: transforms.registry rows (or the curated catalog's, which then are their own origin)."""
     best = (
         model_facts.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
-        .sort(["model_id", "priority", "source_id", "model_name"], descending=[False, True, False, False], nulls_last=True)
+        .pipe(ties_broken, ["model_id", "priority", "source_id", "model_name"], [False, True, False, False])
         .group_by("model_id", maintain_order=True)
         .agg(
             *[pl.col(c).drop_nulls().first().alias(f"_{c}") for c in FILLED],

@@ -5,6 +5,8 @@ from the median of the model's paid offers; kept, never published)."""
 
 import polars as pl
 
+from benchmart.transforms.preference import ties_broken
+
 COLUMNS = ["model_id", "source_id", "provider", "input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok",
            "mean_usd_per_mtok", "source_model_name", "is_first_party", "is_free", "is_outlier"]
 OUTLIER_FACTOR = 3.0
@@ -43,7 +45,7 @@ def _cheapest_first(prices: pl.LazyFrame) -> pl.LazyFrame:
     """The offers with their blended and mean prices, and `_kept`: the cheapest row of each (model, source, provider)."""
     return (
         prices.with_columns(blended().alias("blended_usd_per_mtok"), mean_price().alias("mean_usd_per_mtok"))
-        .sort(*KEYS, "blended_usd_per_mtok", "model_name")
+        .pipe(ties_broken, [*KEYS, "blended_usd_per_mtok", "model_name"], [False] * (len(KEYS) + 2), nulls_last=False)
         .with_columns((pl.int_range(pl.len()).over(KEYS) == 0).alias("_kept"))
     )
 

@@ -7,6 +7,7 @@ or more) look like placeholders: they are kept, flagged `is_suspect`, and never 
 
 import polars as pl
 
+from benchmart.transforms.preference import ties_broken
 from benchmart.transforms.fct_model_price import with_own_rank
 
 SUSPECT_FROM = 3  # models sharing one (tokens/s, seconds to first token) pair within a source
@@ -18,7 +19,7 @@ def _preferred_first(runtime: pl.LazyFrame, dim_model: pl.LazyFrame, vendors: pl
     return (
         runtime.pipe(with_own_rank, dim_model, vendors)
         .with_columns((shared >= SUSPECT_FROM).alias("is_suspect"))
-        .sort(["model_id", "source_id", "own_rank", "provider"], nulls_last=True)
+        .pipe(ties_broken, ["model_id", "source_id", "own_rank", "provider"], [False] * 4)
         .with_columns((pl.int_range(pl.len()).over("model_id", "source_id") == 0).alias("_kept"))
     )
 

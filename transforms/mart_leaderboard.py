@@ -10,6 +10,7 @@
 
 import polars as pl
 
+from benchmart.transforms.preference import ties_broken
 from benchmart.contracts import LANES, STALE_STATUSES
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms.fct_benchmark_score import lane_scores
@@ -118,8 +119,8 @@ def preferred_price(fct_model_price: pl.LazyFrame, dim_source: pl.LazyFrame, dim
     paid = offers.filter(~pl.col("is_free") & ~pl.col("is_outlier"))
     first = (
         paid.filter(pl.col("is_first_party"))
-        .sort(["model_id", "own_rank", "priority", "blended_usd_per_mtok", "provider", "source_id"],
-              descending=[False, False, True, False, False, False], nulls_last=True)
+        .pipe(ties_broken, ["model_id", "own_rank", "priority", "blended_usd_per_mtok", "provider", "source_id"],
+              [False, False, True, False, False, False])
         .group_by("model_id", maintain_order=True)
         .agg(pl.col("input_usd_per_mtok").first(), pl.col("output_usd_per_mtok").first(), pl.col("source_id").first().alias("price_source_id"),
              pl.col("provider").first().alias("price_provider"), pl.len().cast(pl.Int64).alias("price_offers"))
@@ -150,7 +151,7 @@ def preferred_runtime(fct_model_runtime: pl.LazyFrame, dim_source: pl.LazyFrame)
     """One source's figures per model: figures not suspect first, then the highest source priority, then source id."""
     return (
         fct_model_runtime.join(dim_source.select("source_id", "priority"), on="source_id", how="left")
-        .sort(["model_id", "is_suspect", "priority", "source_id"], descending=[False, False, True, False], nulls_last=True)
+        .pipe(ties_broken, ["model_id", "is_suspect", "priority", "source_id"], [False, False, True, False])
         .unique("model_id", keep="first", maintain_order=True)
         .select("model_id", "output_tokens_per_s", "ttft_s", pl.col("source_id").alias("runtime_source_id"),
                 pl.col("is_suspect").alias("runtime_suspect"))

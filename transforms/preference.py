@@ -76,6 +76,17 @@ def best_first(frame: pl.LazyFrame, within: list[str], sources: pl.LazyFrame, ra
     )
     if "_off_primary" not in ranked.collect_schema().names():
         ranked = ranked.with_columns(pl.lit(False).alias("_off_primary"))
-    return ranked.sort(
-        [*within, *(c for c, _ in _ORDER)], descending=[*([False] * len(within)), *(d for _, d in _ORDER)], nulls_last=True
-    )
+    return ties_broken(ranked, [*within, *(c for c, _ in _ORDER)], [*([False] * len(within)), *(d for _, d in _ORDER)])
+
+
+_SORTABLE = (pl.String, pl.Boolean, pl.Date, pl.Datetime, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32,
+             pl.UInt64, pl.Float32, pl.Float64)
+
+
+def ties_broken(frame, by: list[str], descending: list[bool], nulls_last: bool = True):
+    """`frame` sorted by `by`, then by every other sortable column (in name order, ascending), for a sort whose
+    first row per group is kept: rows that tie on the rule still come in one order, whatever order they arrived in
+    (Polars' joins and group-bys do not promise one), so the same inputs always publish the same rows."""
+    schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
+    rest = sorted(c for c, t in schema.items() if c not in by and isinstance(t, _SORTABLE))
+    return frame.sort([*by, *rest], descending=[*descending, *([False] * len(rest))], nulls_last=nulls_last, maintain_order=True)

@@ -17,6 +17,7 @@ list, a generic table) list, as rows shaped like the curated catalog, with the c
 
 import polars as pl
 
+from benchmart.transforms.preference import ties_broken
 from benchmart import contracts
 from benchmart.transforms.model_names import key, model_name_frames, prefixes_and_rest, resolve_models
 
@@ -72,8 +73,9 @@ def _pick(frame: pl.DataFrame, group: str) -> pl.DataFrame:
     """Per group, each field from the best listing that has it, with that listing's source."""
     ordered = frame.with_columns(
         pl.col("display_name").str.ends_with("(latest)").fill_null(False).alias("_pointer")
-    ).sort([group, "first_party", "priority", "_pointer", "source_id", "model_name"],
-           descending=[False, True, True, False, False, False], nulls_last=True)
+    )
+    ordered = ties_broken(ordered, [group, "first_party", "priority", "_pointer", "source_id", "model_name"],
+                          [False, True, True, False, False, False])
     return ordered.group_by(group, maintain_order=True).agg(
         *[pl.col(f).drop_nulls().first().alias(f) for f in FIELDS],
         *[pl.col("source_id").filter(pl.col(f).is_not_null()).first().alias(f"_src_{f}") for f in FIELDS],

@@ -153,11 +153,7 @@ def released_only(inputs: Inputs, models: pl.DataFrame, snapshot_date: date) -> 
     """`inputs` without the rows of models released after the snapshot date (counted per source in
     `before_release`): a snapshot never shows a model before it existed. The release date is the model's own
     (curated or a registry's), else the earliest a source gives."""
-    stated = inputs.facts.group_by("model_id").agg(pl.col("release_date").min().alias("_fact_release"))
-    release = models.select("model_id", "release_date").join(stated, on="model_id", how="full", coalesce=True).select(
-        "model_id", pl.coalesce("release_date", "_fact_release").alias("release_date")
-    )
-    unreleased = release.filter(pl.col("release_date") > snapshot_date).select("model_id")
+    unreleased = release_dates(models, inputs.facts).filter(pl.col("release_date") > snapshot_date).select("model_id")
     left_out = pl.concat([f.join(unreleased, on="model_id", how="semi").select("source_id")
                           for f in (inputs.scores, inputs.prices, inputs.runtime)])
     inputs.scores, inputs.prices, inputs.runtime = (
@@ -165,3 +161,12 @@ def released_only(inputs: Inputs, models: pl.DataFrame, snapshot_date: date) -> 
     )
     inputs.before_release = dict(left_out.group_by("source_id").len().rows())
     return inputs
+
+
+def release_dates(models: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
+    """(model_id, release_date): the model's own release date (curated or a registry's), else the earliest a
+    source's facts give."""
+    stated = facts.group_by("model_id").agg(pl.col("release_date").min().alias("_fact_release"))
+    return models.select("model_id", "release_date").join(stated, on="model_id", how="full", coalesce=True).select(
+        "model_id", pl.coalesce("release_date", "_fact_release").alias("release_date")
+    )

@@ -223,7 +223,7 @@ def test_a_backfill_builds_each_input_class_once_and_every_date_equals_a_single_
             assert x.sort(x.columns, nulls_last=True).equals(y.sort(y.columns, nulls_last=True)), (name, day)
     built = [json.loads(r["stages"]) for r in table_at(a, "ops_pipeline_run").to_dicts()]
     assert len(built) == 30
-    assert 2 <= sum("resolve" in s for s in built) <= 8  # one build per input class (payload changes, dated rows), not per date
+    assert 2 <= sum("validate_transform" in s for s in built) <= 8  # one build per input class (payload changes, dated rows), not per date
 
 
 def test_a_missing_local_file_is_not_retried_but_a_network_failure_is(tmp_path, served_samples, monkeypatch):

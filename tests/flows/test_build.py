@@ -126,3 +126,20 @@ def test_a_model_appears_only_from_its_release_date_and_undated_rows_from_their_
     after, inputs = seen(date(2026, 5, 1))
     assert after == {("gpt-4.1-mini", "gpqa-diamond"), ("gemma-4-12b", "gpqa-diamond"), ("gpt-4.1-mini", "mmlu-pro")}
     assert inputs.before_release == {} and inputs.after_snapshot == {}
+
+
+def test_only_the_release_dates_of_models_with_rows_can_change_a_snapshot(catalog):
+    """A backfill builds a date anew only when something it shows can differ: the release of a model that has rows
+    does (its rows appear), the release of a catalog model without any rows does not."""
+    from benchmart.flows.build import resolve_payload_rows
+
+    scores = _scores(("dated", "Gemma 4 12B", "GPQA Diamond", 78.8, date(2026, 3, 20)),
+                     ("dated", "GPT-4.1 mini", "GPQA Diamond", 64.2, date(2025, 4, 14)))
+    sources = sources_frame([SourceConfig(id="dated", kind="scores", format="csv", url="https://x")])
+    resolved = resolve_payload_rows(Parsed(scores=scores), catalog, sources)
+    releases = dict(catalog.models_frame().select("model_id", "release_date").rows())
+    with_rows = {releases["gemma-4-12b"], releases["gpt-4.1-mini"]} - {None}
+    assert resolved.release_marks == with_rows
+    others = {d for m, d in releases.items() if d is not None and m not in ("gemma-4-12b", "gpt-4.1-mini")}
+    assert others - with_rows, "the catalog should hold releases of models without rows for this test to mean anything"
+    assert not (others - with_rows) & resolved.release_marks

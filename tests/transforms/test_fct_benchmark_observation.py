@@ -82,3 +82,13 @@ def test_a_single_fraction_like_value_is_suspect_when_other_sources_publish_perc
     with_others = pl.concat([alone, observations(("m2", "ifeval", 84.0, "verified", "s2"), ("m3", "ifeval", 79.5, "verified", "s2"))])
     kept, left_out = pl.collect_all(fct_benchmark_observation(with_others.lazy(), bench.lazy(), PRIORITY.lazy()))
     assert left_out["rule"].to_list() == ["unit_suspect"] and kept["model_id"].sort().to_list() == ["m2", "m3"]
+
+
+def test_two_runs_alike_but_for_their_citation_keep_one_row_whatever_order_they_come_in():
+    from benchmart.transforms.preference import ties_broken
+
+    frame = pl.DataFrame({"model_id": ["m", "m", "n"], "score": [50.0, 50.0, 1.0],
+                          "citation": ["https://logs/b.eval", "https://logs/a.eval", "https://x"]})
+    firsts = {ties_broken(frame[list(order)], ["model_id", "score"], [False, True]).unique("model_id", keep="first", maintain_order=True)
+              .rows().__str__() for order in ([0, 1, 2], [1, 0, 2], [2, 1, 0])}
+    assert firsts == {str([("m", 50.0, "https://logs/a.eval"), ("n", 1.0, "https://x")])}

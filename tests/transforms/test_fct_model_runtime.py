@@ -27,3 +27,12 @@ def test_figures_one_source_gives_to_three_models_alike_are_suspect():
     ).lazy(), MODELS, VENDORS).collect()
     assert dict(table.select(pl.concat_str("source_id", "model_id"), "is_suspect").rows()) == {
         "sg1": True, "sg2": True, "sg3": True, "so1": False, "to1": False}
+
+
+def test_rows_that_tie_on_the_rule_give_one_answer_whatever_order_they_come_in():
+    """Two rows of one provider for one model: the choice is the same in any input order (a backfill's date must
+    equal a single-date run, and a re-run the run before it)."""
+    rows = [("s", "o1", "openai", 100.0, 0.9), ("s", "o1", "openai", 132.0, 0.5), ("s", "g1", "google", 70.0, 0.7)]
+    tables = {tuple(fct_model_runtime(_runtime(*order).lazy(), MODELS, VENDORS).collect().rows())
+              for order in (rows, rows[::-1], [rows[1], rows[2], rows[0]])}
+    assert len(tables) == 1
