@@ -49,13 +49,13 @@ def landed_on(sources: Path, start: date, work: Path) -> Path:
     return data
 
 
-def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path) -> tuple[float, int, int]:
+def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path, workers: int = 4) -> tuple[float, int, int]:
     """Wall seconds of `benchmart backfill` over `days` dates; dates published and dates built (not reused)."""
     end = start + timedelta(days=days - 1)
     env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(r) for r in FILE_ROOTS])}
     t = time.perf_counter()
     done = subprocess.run([str(BIN / "benchmart"), "backfill", "--start", start.isoformat(), "--end", end.isoformat(), "--sources",
-                           str(sources), "--data-dir", str(data), "--warehouse", f"sqlite:///{out}"],
+                           str(sources), "--data-dir", str(data), "--warehouse", f"sqlite:///{out}", "--workers", str(workers)],
                           check=False, capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t
     if done.returncode != 0:  # a figure of a failed backfill would measure the failure
@@ -70,10 +70,11 @@ def main() -> None:
     ap.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1))
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--real-days", type=int, default=30, help="dates of the public snapshots (each rebuilds often)")
+    ap.add_argument("--workers", type=int, default=4, help="backfill --workers (dates built side by side)")
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "sources")
     args = ap.parse_args()
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    print(f"\nbenchmart backfill from {args.start} (payloads landed on that date), fresh SQLite warehouse each")
+    print(f"\nbenchmart backfill from {args.start} (payloads landed on that date, --workers {args.workers}), fresh SQLite warehouse each")
     print(f"  {'case':34} {'dates':>6} {'wall s':>7} {'built':>6}  {'half':>5} {'wall s':>7}  {'marginal s/date':>15}")
     with tempfile.TemporaryDirectory() as tmp:
         cases = [("bundled samples", ROOT / "sources.yaml", args.days)]
@@ -82,9 +83,9 @@ def main() -> None:
             cases.append(("public snapshots", shared, args.real_days))
         for i, (name, sources, days) in enumerate(cases):
             data = landed_on(sources, args.start, Path(tmp) / f"case{i}")
-            full, published, built = timed_backfill(sources, data, args.start, days, Path(tmp) / f"full{i}.db")
+            full, published, built = timed_backfill(sources, data, args.start, days, Path(tmp) / f"full{i}.db", args.workers)
             half_days = max(1, days // 2)
-            half, _, _ = timed_backfill(sources, data, args.start, half_days, Path(tmp) / f"half{i}.db")
+            half, _, _ = timed_backfill(sources, data, args.start, half_days, Path(tmp) / f"half{i}.db", args.workers)
             marginal = (full - half) / (days - half_days)
             print(f"  {name:34} {published:>6} {full:>7.1f} {built:>6}  {half_days:>5} {half:>7.1f}  {marginal:>15.3f}")
 
