@@ -121,14 +121,17 @@ def closest_ids(names: list[str], index: pl.DataFrame, id_col: str, n: int = 3, 
     out = []
     for key in keys:
         memo = (index_key, key)
-        if memo not in _HINTS:
+        hint = _HINTS.get(memo, _UNSEEN)  # read once: another thread may clear the memo meanwhile
+        if hint is _UNSEEN:
             close = difflib.get_close_matches(key or "", known, n=5, cutoff=0.75)
+            hint = ", ".join(list(dict.fromkeys(lookup[c] for c in close))[:n]) or None
             if len(_HINTS) >= _HINTS_KEPT:
                 _HINTS.clear()
-            _HINTS[memo] = ", ".join(list(dict.fromkeys(lookup[c] for c in close))[:n]) or None
-        out.append(_HINTS[memo])
+            _HINTS[memo] = hint
+        out.append(hint)
     return out
 
 
+_UNSEEN = object()
 _HINTS: dict[tuple, str | None] = {}
 _HINTS_KEPT = 100_000
