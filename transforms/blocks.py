@@ -1,10 +1,13 @@
 """Array work in blocks on every core: NumPy releases the GIL inside its loops, so the blocks of one lane's pair
-arithmetic run on threads side by side. Each block writes its own rows of preallocated arrays, so the result
-does not depend on the order the blocks finish in."""
+arithmetic run on threads side by side. A block is one model's row against many of its partners
+(`blocks_by_first`); each block writes its own rows of preallocated arrays, so the result does not depend on the
+order the blocks finish in."""
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 import os
+
+import numpy as np
 
 WORKERS = max(1, min(8, os.cpu_count() or 1))
 
@@ -19,3 +22,12 @@ def each_block(work: Callable[[object], None], blocks: Iterable) -> None:
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="benchmart-blocks") as pool:
         for _ in pool.map(work, blocks):
             pass
+
+
+def blocks_by_first(first: np.ndarray, cap: int):
+    """Index arrays of the pairs grouped by their first model, each group cut into pieces of at most `cap`."""
+    order = np.argsort(first, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(first[order]) != 0]) if len(order) else np.zeros(0, dtype=np.int64)
+    for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):
+        for piece in range(lo, hi, cap):
+            yield order[piece:min(piece + cap, hi)]

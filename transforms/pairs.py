@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
-from benchmart.transforms.blocks import each_block
+from benchmart.transforms.blocks import blocks_by_first, each_block
 
 BLOCK_CELLS = 4_000_000  # pairs x benchmarks held at once
 PAIR_FIGURES = {"lane": pl.String, "model_a_id": pl.String, "model_b_id": pl.String, "shared_benchmarks": pl.Int64,
@@ -186,15 +186,6 @@ def _is_sorted(frame: pl.DataFrame, keys: list[str]) -> bool:
 def _positions(ids: pl.Series, sorted_ids: pl.Series) -> np.ndarray:
     """Where each of `ids` stands in `sorted_ids` (sorted, unique, holding every one of them)."""
     return sorted_ids.search_sorted(ids).to_numpy().astype(np.int64)
-
-
-def blocks_by_first(first: np.ndarray, cap: int):
-    """Index arrays of the pairs grouped by their first model, each group cut into pieces of at most `cap`."""
-    order = np.argsort(first, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(first[order]) != 0]) if len(order) else np.zeros(0, dtype=np.int64)
-    for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):
-        for piece in range(lo, hi, cap):
-            yield order[piece:min(piece + cap, hi)]
 
 
 def _ids(ids: np.ndarray, at: np.ndarray) -> pl.Series:

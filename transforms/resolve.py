@@ -122,14 +122,6 @@ def resolve_rows(scores: pl.DataFrame, prices: pl.DataFrame, runtime: pl.DataFra
                     resolved(facts, model_names), rejects, model_names, benchmark_index)
 
 
-def resolve_inputs(
-    scores: pl.DataFrame, prices: pl.DataFrame, runtime: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame,
-    model_names: ModelNames, benchmark_index: pl.DataFrame, snapshot_date: date, first_fetched: dict[str, date] | None = None,
-) -> Inputs:
-    """Resolve names to catalog ids; unresolved rows go to quarantine and the unmatched report (see `as_of`)."""
-    return as_of(resolve_rows(scores, prices, runtime, facts, rejects, model_names, benchmark_index), snapshot_date, first_fetched)
-
-
 def as_of(rows: Resolved, snapshot_date: date, first_fetched: dict[str, date] | None = None) -> Inputs:
     """The inputs of one snapshot from resolved rows; unresolved rows go to quarantine and the unmatched report.
 

@@ -24,8 +24,7 @@ import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms import ability
-from benchmart.transforms.blocks import each_block
-from benchmart.transforms.pairs import blocks_by_first
+from benchmart.transforms.blocks import blocks_by_first, each_block
 
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 _SLOT, _DRAW = np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7)
