@@ -10,15 +10,23 @@ Up to `FULL_SCAN_ROWS` rows the suite `mart_head_to_head` runs on every row, as 
 Every rule of the pair suite stops the run (none quarantines rows), which is what makes a summary enough.
 """
 
+from functools import cache
+import json
 from typing import Any
 
 import polars as pl
 
-from benchmart.expectations.runner import Outcome, validate
+from benchmart.expectations.runner import SUITES_DIR, Outcome, validate
 
 FULL_SCAN_ROWS = 100_000
 SAMPLE_ROWS = 10_000
-CALLS = ["clear_lead", "lead", "too_close", "not_comparable"]
+
+
+@cache
+def calls() -> list[str]:
+    """The calls the full suite accepts (its `call_unknown` rule): one list for both ways of validating."""
+    spec = json.loads((SUITES_DIR / "mart_head_to_head.json").read_text(encoding="utf-8"))
+    return next(e["kwargs"]["value_set"] for e in spec["expectations"] if e.get("meta", {}).get("rule") == "call_unknown")
 
 
 def pair_summary(pairs: pl.DataFrame) -> pl.DataFrame:
@@ -29,7 +37,7 @@ def pair_summary(pairs: pl.DataFrame) -> pl.DataFrame:
         keys.n_unique().cast(pl.Int64).alias("distinct_pairs"),
         (pl.col("model_a_id") >= pl.col("model_b_id")).sum().cast(pl.Int64).alias("pairs_not_ordered"),
         pl.col("verdict").is_null().sum().cast(pl.Int64).alias("verdicts_missing"),
-        (pl.col("call").is_not_null() & ~pl.col("call").is_in(CALLS)).sum().cast(pl.Int64).alias("calls_unknown"),
+        (pl.col("call").is_not_null() & ~pl.col("call").is_in(calls())).sum().cast(pl.Int64).alias("calls_unknown"),
         ((pl.col("p_lead") < 0) | (pl.col("p_lead") > 1)).sum().cast(pl.Int64).alias("p_lead_outside"),
     )
 
