@@ -13,28 +13,15 @@ from benchmart.cli.common import (
     usage_error,
 )
 from benchmart.cli.guard import guard_temporary_server
-from benchmart.cli.startup import load_validator, warm_start
+from benchmart.cli.startup import load_flow, warm_start
 from benchmart.errors import EXIT_BACKFILL_FAILED, EXIT_STALE, BenchmartError
 from benchmart.settings import Settings
-
 
 
 def _quiet_heartbeat():
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
-
-
-def _load_nightly() -> None:
-    import benchmart.flows.nightly  # noqa: F401 - imported while the temporary API starts
-
-    load_validator()
-
-
-def _load_backfill() -> None:
-    import benchmart.flows.backfill  # noqa: F401
-
-    load_validator()
 
 
 def _preflight(warehouse: str | None, sources, data_dir) -> None:
@@ -72,7 +59,7 @@ def run(
     day = parse_date(date_)
     try:
         _preflight(warehouse, sources, data_dir)
-        warm_start(_load_nightly)
+        warm_start(lambda: load_flow("benchmart.flows.nightly"))
         from benchmart.flows.nightly import nightly
 
         with _quiet_heartbeat():
@@ -115,7 +102,7 @@ def backfill(
     failed = False
     try:
         _preflight(warehouse, sources, data_dir)
-        warm_start(_load_backfill)
+        warm_start(lambda: load_flow("benchmart.flows.backfill"))
         from benchmart.flows.backfill import BackfillFailed, run_backfill
 
         with _quiet_heartbeat():

@@ -69,8 +69,7 @@ def landing_check(
     writes of killed runs, absolute paths; --repair fixes them. Exit 1 when problems remain."""
     from benchmart.ingest.landing import check as check_landing
 
-    settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
-    root = settings.data_dir / "landing"
+    root = Settings(**({"data_dir": data_dir} if data_dir else {})).landing_dir
     if not root.is_dir():
         usage_error(f"no landing zone at {root} (run `benchmart run` first, or pass --data-dir)")
     found = check_landing(root, repair=repair)

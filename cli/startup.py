@@ -11,6 +11,7 @@ thread, one at a time, so the two never import the same module concurrently.
 """
 
 from collections.abc import Callable
+import importlib
 import threading
 
 
@@ -42,8 +43,9 @@ def warm_start(load: Callable[[], object]) -> None:
         raise failed[0]
 
 
-def load_validator() -> None:
-    """Great Expectations' context and every suite, built now rather than inside the first validation."""
+def load_flow(module: str) -> None:
+    """A flow's module and Great Expectations' context and suites, loaded now rather than inside the run."""
     from benchmart.expectations.runner import preload
 
+    importlib.import_module(module)
     preload()
