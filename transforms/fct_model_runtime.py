@@ -7,8 +7,8 @@ or more) look like placeholders: they are kept, flagged `is_suspect`, and never 
 
 import polars as pl
 
-from benchmart.transforms.preference import ties_broken
 from benchmart.transforms.fct_model_price import with_own_rank
+from benchmart.transforms.preference import ties_broken
 
 SUSPECT_FROM = 3  # models sharing one (tokens/s, seconds to first token) pair within a source
 

@@ -10,11 +10,11 @@
 
 import polars as pl
 
-from benchmart.transforms.preference import ties_broken
 from benchmart.contracts import LANES, STALE_STATUSES
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms.fct_benchmark_score import lane_scores
 from benchmart.transforms.fct_model_price import blended, mean_price, with_own_rank
+from benchmart.transforms.preference import ties_broken
 
 COLUMNS = [
     "lane", "model_id", "overall_score", "rank", "is_ranked", "categories_covered", "weight_covered",

@@ -17,9 +17,9 @@ list, a generic table) list, as rows shaped like the curated catalog, with the c
 
 import polars as pl
 
-from benchmart.transforms.preference import ties_broken
 from benchmart import contracts
 from benchmart.transforms.model_names import key, model_name_frames, prefixes_and_rest, resolve_models
+from benchmart.transforms.preference import ties_broken
 
 FIELDS = ["display_name", "family", "release_date", "context_window_tokens", "max_output_tokens", "is_reasoning", "open_weights"]
 REGISTRY_MODELS = contracts.CATALOG_MODELS | {"origin": pl.String, "field_sources": pl.String}
