@@ -10,6 +10,7 @@ import os
 import numpy as np
 
 WORKERS = max(1, min(8, os.cpu_count() or 1))
+BLOCK_CELLS = 4_000_000  # cells of one block (partners x row width) held at once per thread
 
 
 def each_block(work: Callable[[object], None], blocks: Iterable) -> None:
@@ -24,8 +25,10 @@ def each_block(work: Callable[[object], None], blocks: Iterable) -> None:
             pass
 
 
-def blocks_by_first(first: np.ndarray, cap: int):
-    """Index arrays of the pairs grouped by their first model, each group cut into pieces of at most `cap`."""
+def blocks_by_first(first: np.ndarray, width: int):
+    """Index arrays of the pairs grouped by their first model, each group cut into pieces of at most BLOCK_CELLS
+    cells (`width`: the cells of one model's row, benchmarks or resamples)."""
+    cap = max(1, BLOCK_CELLS // max(1, width))
     order = np.argsort(first, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(first[order]) != 0]) if len(order) else np.zeros(0, dtype=np.int64)
     for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):

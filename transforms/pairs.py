@@ -15,7 +15,6 @@ import polars as pl
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms.blocks import blocks_by_first, each_block
 
-BLOCK_CELLS = 4_000_000  # pairs x benchmarks held at once
 PAIR_FIGURES = {"lane": pl.String, "model_a_id": pl.String, "model_b_id": pl.String, "shared_benchmarks": pl.Int64,
                 "swing_benchmark_id": pl.String, "swing_a": pl.Float64, "swing_b": pl.Float64, "shared_categories": pl.Int64,
                 "sharpest_category_id": pl.String, "sharpest_a": pl.Float64, "sharpest_b": pl.Float64,
@@ -112,7 +111,7 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
             top[sel, c] = np.where(in_c > 0, lo + arg, -1)
             top_gap[sel, c] = np.where(in_c > 0, np.take_along_axis(gap[:, lo:hi], arg[:, None], axis=1)[:, 0], -1.0)
 
-    each_block(block, blocks_by_first(ia, max(1, BLOCK_CELLS // max(1, n_b))))
+    each_block(block, blocks_by_first(ia, n_b))
     shared_n = common.sum(axis=1)
     # the biggest swing: the largest of the categories' top gaps, the smallest benchmark id on a tie
     swing = np.full(n_p, -1, dtype=np.int64)

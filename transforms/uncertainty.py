@@ -28,7 +28,6 @@ from benchmart.transforms.blocks import blocks_by_first, each_block
 
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 _SLOT, _DRAW = np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7)
-BLOCK_CELLS = 4_000_000  # resamples x cells held in memory at once
 
 
 @dataclass(frozen=True)
@@ -248,7 +247,7 @@ def lead_probability(pairs: pl.DataFrame, resamples: dict[str, LaneResamples]) -
             with np.errstate(invalid="ignore", divide="ignore"):
                 p[sel] = (ahead + not_behind) / 2 / both  # ties count half
 
-        each_block(block, (known[sel] for sel in blocks_by_first(a[known], max(1, BLOCK_CELLS // max(1, draws)))))
+        each_block(block, (known[sel] for sel in blocks_by_first(a[known], draws)))
         frames.append(part.with_columns(pl.Series("p_a_ahead", p).fill_nan(None)))
     if not frames:
         return pairs.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead"))
