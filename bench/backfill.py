@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from nightly import FILE_ROOTS, shared_sources_file  # noqa: E402
+from nightly import run_env, shared_sources_file  # noqa: E402
 
 from benchmart.ingest.landing import LandingZone  # noqa: E402
 
@@ -34,9 +34,8 @@ from benchmart.ingest.landing import LandingZone  # noqa: E402
 def landed_on(sources: Path, start: date, work: Path) -> Path:
     """A data dir whose landing zone holds the payloads of one run of `sources`, as if fetched on `start`."""
     first = work / "first"
-    env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(r) for r in FILE_ROOTS])}
     done = subprocess.run([str(BIN / "benchmart"), "run", "--sources", str(sources), "--data-dir", str(first)],
-                          check=False, capture_output=True, text=True, cwd=ROOT, env=env)
+                          check=False, capture_output=True, text=True, cwd=ROOT, env=run_env())
     if done.returncode not in (0, 10):  # 10: published with a stale source
         raise SystemExit(f"benchmart run failed ({done.returncode}): {done.stderr[-2000:]}")
     data = work / "data"
@@ -52,11 +51,10 @@ def landed_on(sources: Path, start: date, work: Path) -> Path:
 def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path, workers: int = 4) -> tuple[float, int, int]:
     """Wall seconds of `benchmart backfill` over `days` dates; dates published and dates built (not reused)."""
     end = start + timedelta(days=days - 1)
-    env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(r) for r in FILE_ROOTS])}
     t = time.perf_counter()
     done = subprocess.run([str(BIN / "benchmart"), "backfill", "--start", start.isoformat(), "--end", end.isoformat(), "--sources",
                            str(sources), "--data-dir", str(data), "--warehouse", f"sqlite:///{out}", "--workers", str(workers)],
-                          check=False, capture_output=True, text=True, cwd=ROOT, env=env)
+                          check=False, capture_output=True, text=True, cwd=ROOT, env=run_env())
     wall = time.perf_counter() - t
     if done.returncode != 0:  # a figure of a failed backfill would measure the failure
         raise SystemExit(f"benchmart backfill {start}..{end} failed ({done.returncode}): {done.stdout[-1500:]} {done.stderr[-1500:]}")

@@ -48,15 +48,19 @@ def shared_sources_file(shared: Path, out: Path) -> Path | None:
     return out
 
 
+def run_env() -> dict[str, str]:
+    """The environment of a `benchmart` subprocess: file:// sources may read the shared snapshots (outside the repo)."""
+    return os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(root) for root in FILE_ROOTS])}
+
+
 def timed_run(sources: Path, runs: int) -> tuple[float, dict]:
     """Median wall seconds of `benchmart run` into a fresh data dir each time, and the last run's stage seconds."""
     walls, stages = [], {}
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
-            env = os.environ | {"BENCHMART_FILE_ROOTS": json.dumps([str(roots) for roots in FILE_ROOTS])}  # ../shared is outside
             subprocess.run([str(BIN / "benchmart"), "run", "--date", "2026-11-28", "--sources", str(sources), "--data-dir", tmp],
-                           check=False, capture_output=True, cwd=ROOT, env=env)
+                           check=False, capture_output=True, cwd=ROOT, env=run_env())
             walls.append(time.perf_counter() - t)
             with sqlite3.connect(f"{tmp}/benchmart.db") as db:
                 stages = json.loads(db.execute("SELECT stages FROM ops_pipeline_run").fetchone()[0])
