@@ -10,14 +10,25 @@ from benchmart.transforms.model_names import ModelNames, resolve_models
 from benchmart.transforms.names import INVISIBLE, closest_ids, resolve_names
 
 
-def resolved(frame: pl.DataFrame, model_names: ModelNames, benchmark_index: pl.DataFrame | None = None) -> pl.DataFrame:
+def _names(frame: pl.DataFrame) -> list[pl.Series]:
+    return [frame["model_name"]] + ([frame["model_alias"]] if "model_alias" in frame.columns else [])
+
+
+def name_lookup(frames: list[pl.DataFrame], model_names: ModelNames) -> pl.DataFrame:
+    """(model_name, model_id, name_variant) for every distinct name in `frames`, each resolved once (sources share
+    most names: a model's registry entry, its prices and its scores)."""
+    return resolve_models(pl.concat([n for f in frames for n in _names(f)]), model_names)
+
+
+def resolved(frame: pl.DataFrame, model_names: ModelNames, benchmark_index: pl.DataFrame | None = None,
+             lookup: pl.DataFrame | None = None) -> pl.DataFrame:
     """`frame` with `model_id` (and `benchmark_id` when it has `benchmark_name`); null where unmatched.
 
     Model names resolve by the rules of transforms.model_names; a declared effort/thinking suffix that the
     name carried becomes `variant` when the frame has that column and the source gave none. A source's
-    second name (`model_alias`) is tried only when the first matched nothing."""
-    names = [frame["model_name"]] + ([frame["model_alias"]] if "model_alias" in frame.columns else [])
-    lookup = resolve_models(pl.concat(names), model_names)
+    second name (`model_alias`) is tried only when the first matched nothing. `lookup`: the names already
+    resolved (name_lookup over this and other frames), else they are resolved here."""
+    lookup = name_lookup([frame], model_names) if lookup is None else lookup
     out = frame.join(lookup, on="model_name", how="left", maintain_order="left")
     if "model_alias" in frame.columns:
         second = lookup.rename({"model_name": "model_alias", "model_id": "_alias_id", "name_variant": "_alias_variant"})
@@ -117,9 +128,12 @@ class Resolved:
 
 def resolve_rows(scores: pl.DataFrame, prices: pl.DataFrame, runtime: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame,
                  model_names: ModelNames, benchmark_index: pl.DataFrame) -> Resolved:
-    """Resolve every row's names to catalog ids (row by row, so resolving before or after a date filter is the same)."""
-    return Resolved(resolved(scores, model_names, benchmark_index), resolved(prices, model_names), resolved(runtime, model_names),
-                    resolved(facts, model_names), rejects, model_names, benchmark_index)
+    """Resolve every row's names to catalog ids (row by row, so resolving before or after a date filter is the same);
+    each distinct name is resolved once, whichever frames carry it."""
+    lookup = name_lookup([scores, prices, runtime, facts], model_names)
+    return Resolved(resolved(scores, model_names, benchmark_index, lookup), resolved(prices, model_names, lookup=lookup),
+                    resolved(runtime, model_names, lookup=lookup), resolved(facts, model_names, lookup=lookup), rejects,
+                    model_names, benchmark_index)
 
 
 def as_of(rows: Resolved, snapshot_date: date, first_fetched: dict[str, date] | None = None) -> Inputs:
