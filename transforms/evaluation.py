@@ -19,6 +19,7 @@ from benchmart.transforms.mart_category_score import mart_category_score
 from benchmart.transforms.mart_head_to_head import call
 from benchmart.transforms.mart_leaderboard import ranked
 from benchmart.transforms.pairs import pair_figures
+from benchmart.transforms.preference import in_value_order
 from benchmart.transforms.uncertainty import lead_probability, resample
 
 LOSO = {"source_id": pl.String, "models": pl.Int64, "rho_overall": pl.Float64, "rho_index": pl.Float64}
@@ -55,7 +56,7 @@ def held_out(observations: pl.DataFrame, dim_source: pl.DataFrame, dim_benchmark
     own = usable.join(weighted, on="benchmark_id")
     covered = own.group_by("source_id").agg(pl.col("model_id").n_unique().alias("n")).filter(pl.col("n") >= min_models)
     for source in sorted(covered["source_id"].to_list()):
-        held = own.filter(pl.col("source_id") == source).group_by("model_id", "benchmark_id").agg(pl.col("score").mean())
+        held = own.filter(pl.col("source_id") == source).group_by("model_id", "benchmark_id").agg(in_value_order(pl.col("score")).list.mean())
         rest = fct_benchmark_score(observations.filter(pl.col("source_id") != source).lazy(), dim_source.lazy()).collect()
         yield source, held, rest
 
@@ -72,7 +73,7 @@ def leave_one_source_out(
         board = standings(rest, dim_benchmark, dim_category, lane, rules)
         if ranked_only:
             board = board.filter(pl.col("is_ranked"))
-        both = held.group_by("model_id").agg(pl.col("score").mean().alias("source_score")).join(board, on="model_id")
+        both = held.group_by("model_id").agg(in_value_order(pl.col("score")).list.mean().alias("source_score")).join(board, on="model_id")
         rho = both.select(
             pl.len().cast(pl.Int64).alias("models"),
             pl.corr("source_score", "overall_score", method="spearman").alias("rho_overall"),
@@ -86,7 +87,7 @@ def calibration(mart_head_to_head: pl.DataFrame) -> pl.DataFrame:
     """Per (lane, call): pairs, and the share of resamples in which the model ahead stays ahead (mean, min)."""
     return (
         mart_head_to_head.group_by("lane", "call")
-        .agg(pl.len().alias("pairs"), pl.col("p_lead").mean().alias("mean_p_lead"), pl.col("p_lead").min().alias("min_p_lead"))
+        .agg(pl.len().alias("pairs"), in_value_order(pl.col("p_lead")).list.mean().alias("mean_p_lead"), pl.col("p_lead").min().alias("min_p_lead"))
         .sort("lane", "call")
     )
 
@@ -107,7 +108,7 @@ def held_out_calls(
         board = overall(rest, dim_benchmark, dim_category, lane, rules).select("model_id", "overall_score")
         h = held.rename({"model_id": "model_a_id", "score": "held_a"}).join(
             held.rename({"model_id": "model_b_id", "score": "held_b"}), on="benchmark_id").filter(pl.col("model_a_id") < pl.col("model_b_id"))
-        pairs = h.group_by("model_a_id", "model_b_id").agg((pl.col("held_a") - pl.col("held_b")).mean().alias("held_diff"))
+        pairs = h.group_by("model_a_id", "model_b_id").agg(in_value_order(pl.col("held_a") - pl.col("held_b")).list.mean().alias("held_diff"))
         pairs = pairs.join(board.rename({"model_id": "model_a_id", "overall_score": "overall_a"}), on="model_a_id").join(
             board.rename({"model_id": "model_b_id", "overall_score": "overall_b"}), on="model_b_id").with_columns(pl.lit(lane).alias("lane"))
         if pairs.is_empty():

@@ -6,6 +6,7 @@ import polars as pl
 
 from benchmart.contracts import LANES
 from benchmart.transforms.fct_benchmark_score import lane_scores
+from benchmart.transforms.preference import in_value_order
 
 
 def mart_category_score(fct_benchmark_score: pl.LazyFrame, dim_benchmark: pl.LazyFrame) -> pl.LazyFrame:
@@ -17,7 +18,7 @@ def mart_category_score(fct_benchmark_score: pl.LazyFrame, dim_benchmark: pl.Laz
             .join(weighted, on="benchmark_id", how="inner")
             .group_by("model_id", "category_id")
             .agg(
-                pl.col("score").mean().round(6).alias("score"), pl.len().cast(pl.Int64).alias("n_benchmarks"),
+                in_value_order(pl.col("score")).list.mean().round(6).alias("score"), pl.len().cast(pl.Int64).alias("n_benchmarks"),
                 pl.col("release").drop_nulls().unique().sort().str.join(", ").alias("releases"),
             )
             .join(per_category, on="category_id")

@@ -16,6 +16,11 @@ from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms.text import fixed, tokens, usd
 
 CALLS = ("clear_lead", "lead", "too_close", "not_comparable")
+SHOWN = {  # each model's figures as the verdict shows them
+    "overall_score": fixed, "context_window_tokens": tokens, "blended_usd_per_mtok": usd,
+    "output_tokens_per_s": lambda e: fixed(e, 0), "ttft_s": lambda e: fixed(e, 2),
+}
+SIDE_FIGURES = ("context_window_tokens", "blended_usd_per_mtok", "output_tokens_per_s", "ttft_s")  # reasons to pick the model behind
 
 
 def mart_head_to_head(
@@ -36,11 +41,13 @@ def mart_head_to_head(
     if lead is None:
         lead = pairs.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead"))
     side_cols = ["overall_score", "blended_usd_per_mtok", "output_tokens_per_s", "ttft_s", "context_window_tokens", "is_reasoning",
-                 "runtime_suspect"]
+                 "runtime_suspect", *(f"{c}_shown" for c in SHOWN)]
     board = mart_leaderboard.with_columns(
         # suspect runtime figures (shared alike by several models of one source) never give a reason
         *[pl.when(pl.col("runtime_suspect").fill_null(False)).then(None).otherwise(pl.col(c)).alias(c)
           for c in ("output_tokens_per_s", "ttft_s")]
+    ).with_columns(  # each model's figures formatted once here, not once per pair it is in
+        fmt(pl.col(c)).alias(f"{c}_shown") for c, fmt in SHOWN.items()
     ).select("lane", "model_id", *side_cols).join(
         dim_model.select("model_id", pl.col("display_name").alias("name")), on="model_id", how="left"
     )
@@ -123,10 +130,12 @@ def _trail(a: str, b: str) -> pl.Expr:
     return _lead(b, a)
 
 
-def _versus(name_1: pl.Expr, value_1: pl.Expr, name_2: pl.Expr, value_2: pl.Expr) -> pl.Expr:
-    """"A 72.0 vs B 23.6 (+48.4)": the difference is that of the figures shown."""
+def _versus(name_1: pl.Expr, value_1: pl.Expr, name_2: pl.Expr, value_2: pl.Expr,
+            shown: tuple[pl.Expr, pl.Expr] | None = None) -> pl.Expr:
+    """"A 72.0 vs B 23.6 (+48.4)": the difference is that of the figures shown (`shown`: the values already formatted)."""
     gap = value_1.round(1) - value_2.round(1)
-    return pl.format("{} {} vs {} {} ({})", name_1, fixed(value_1), name_2, fixed(value_2),
+    shown_1, shown_2 = shown or (fixed(value_1), fixed(value_2))
+    return pl.format("{} {} vs {} {} ({})", name_1, shown_1, name_2, shown_2,
                      pl.when(gap.abs() < 0.05).then(pl.lit("level")).otherwise(pl.concat_str([pl.lit("+"), fixed(gap.abs())])))
 
 
@@ -135,8 +144,6 @@ def _verdict_stages(rules: RankRules) -> list[list[pl.Expr]]:
     then the sentences are put together from those columns. (A single expression repeats the formatting inside
     every branch of its `when`s, and Polars evaluates every branch on every row: 3-4x slower on a million pairs.)"""
     pick = lambda a, b, first: pl.when(pl.col(first)).then(pl.col(a)).otherwise(pl.col(b))  # noqa: E731
-    figures = [("context_window_tokens", tokens), ("blended_usd_per_mtok", usd), ("output_tokens_per_s", lambda e: fixed(e, 0)),
-               ("ttft_s", lambda e: fixed(e, 2))]
     oriented = [
         _lead("name_a", "name_b").alias("_lead_name"), _trail("name_a", "name_b").alias("_trail_name"),
         _lead("overall_score_a", "overall_score_b").alias("_lead_score"),
@@ -144,11 +151,16 @@ def _verdict_stages(rules: RankRules) -> list[list[pl.Expr]]:
         (pl.col("p_lead") * 100).floor().cast(pl.Int64).alias("_pct"),
         (pl.col("_cat_a").round(1) >= pl.col("_cat_b").round(1)).alias("_cat_first"),
         (pl.col("swing_a").round(1) >= pl.col("swing_b").round(1)).alias("_swing_first"),
-        *[e for c in [*(name for name, _ in figures), "is_reasoning"]  # each side figure as the trailing and the leading model's
+        _lead("overall_score_shown_a", "overall_score_shown_b").alias("_lead_shown"),
+        _trail("overall_score_shown_a", "overall_score_shown_b").alias("_trail_shown"),
+        *[e for c in [*SIDE_FIGURES, "is_reasoning"]  # each side figure as the trailing and the leading model's
           for e in (_trail(f"{c}_a", f"{c}_b").alias(f"_t_{c}"), _lead(f"{c}_a", f"{c}_b").alias(f"_l_{c}"))],
+        *[e for c in SIDE_FIGURES  # and as shown
+          for e in (_trail(f"{c}_shown_a", f"{c}_shown_b").alias(f"_ts_{c}"), _lead(f"{c}_shown_a", f"{c}_shown_b").alias(f"_ls_{c}"))],
     ]
     formatted = [
-        _versus(pl.col("_lead_name"), pl.col("_lead_score"), pl.col("_trail_name"), pl.col("_trail_score")).alias("_figures"),
+        _versus(pl.col("_lead_name"), pl.col("_lead_score"), pl.col("_trail_name"), pl.col("_trail_score"),
+                (pl.col("_lead_shown"), pl.col("_trail_shown"))).alias("_figures"),
         pl.when(pl.col("shared_categories") == 0)
         .then(pl.lit("They share no category, so their overall scores rest on different ground."))
         .otherwise(pl.format(
@@ -161,28 +173,29 @@ def _verdict_stages(rules: RankRules) -> list[list[pl.Expr]]:
             _versus(pick("name_a", "name_b", "_swing_first"), pick("swing_a", "swing_b", "_swing_first"),
                     pick("name_b", "name_a", "_swing_first"), pick("swing_b", "swing_a", "_swing_first")),
         )).alias("_swing_text"),
-        *[e for c, fmt in figures for e in (fmt(pl.col(f"_t_{c}")).alias(f"_ts_{c}"), fmt(pl.col(f"_l_{c}")).alias(f"_ls_{c}"))],
     ]
     figures_text, pct, n = pl.col("_figures"), pl.col("_pct"), pl.col("shared_benchmarks")
     lead_name, trail_name = pl.col("_lead_name"), pl.col("_trail_name")
     plural = pl.when(n == 1).then(pl.lit("benchmark")).otherwise(pl.lit("benchmarks"))
-    headline = (
-        pl.when(pl.col("call") == "clear_lead")
-        .then(pl.format("{} clearly leads {} overall: {}; ahead in {}% of resamples, on {} shared weighted benchmarks.",
-                        lead_name, trail_name, figures_text, pct, n))
-        .when(pl.col("call") == "lead")
-        .then(pl.format("{} leads {} overall: {}; ahead in {}% of resamples, on {} shared weighted benchmarks.",
-                        lead_name, trail_name, figures_text, pct, n))
-        .when((pl.col("call") == "too_close") & pct.is_null())
-        .then(pl.format("Too close to call: {} overall, with no resamples to measure the lead.", figures_text))
-        .when(pl.col("call") == "too_close")
-        .then(pl.format("Too close to call: {} overall, and the one ahead stays ahead in only {}% of resamples.", figures_text, pct))
-        .when(n == 0)
-        .then(pl.format("Not comparable on shared evidence: they share no weighted benchmark, and their overall scores ({}) rest "
-                        "on different benchmarks.", figures_text))
+    # the headline as (opening, the figures, ending): each `when` branch is evaluated on every row, so the figures
+    # are put in once rather than once per kind of call
+    leads = pl.col("call").is_in(["clear_lead", "lead"])
+    opening = (
+        pl.when(leads).then(pl.concat_str([lead_name, pl.when(pl.col("call") == "clear_lead").then(pl.lit(" clearly leads "))
+                                           .otherwise(pl.lit(" leads ")), trail_name, pl.lit(" overall: ")]))
+        .when(pl.col("call") == "too_close").then(pl.lit("Too close to call: "))
+        .when(n == 0).then(pl.lit("Not comparable on shared evidence: they share no weighted benchmark, and their overall scores ("))
         .otherwise(pl.format("Not comparable on shared evidence: they share {} weighted {} ({} needed to call a leader); as "
-                             "published, {} overall.", n, plural, pl.lit(rules.min_shared_benchmarks), figures_text))
+                             "published, ", n, plural, pl.lit(rules.min_shared_benchmarks)))
     )
+    ending = (
+        pl.when(leads).then(pl.format("; ahead in {}% of resamples, on {} shared weighted benchmarks.", pct, n))
+        .when((pl.col("call") == "too_close") & pct.is_null()).then(pl.lit(" overall, with no resamples to measure the lead."))
+        .when(pl.col("call") == "too_close").then(pl.format(" overall, and the one ahead stays ahead in only {}% of resamples.", pct))
+        .when(n == 0).then(pl.lit(") rest on different benchmarks."))
+        .otherwise(pl.lit(" overall."))
+    )
+    headline = pl.concat_str([opening, figures_text, ending])
     uneven = pl.when(pl.col("_uneven").is_not_null() & (pl.col("_uneven") != "")).then(
         pl.format("Averages differ in coverage for {}: they rest on different benchmarks, so compare them with care.", pl.col("_uneven"))
     )

@@ -14,7 +14,7 @@ from benchmart.contracts import LANES, STALE_STATUSES
 from benchmart.settings import DEFAULT_RULES, RankRules
 from benchmart.transforms.fct_benchmark_score import lane_scores
 from benchmart.transforms.fct_model_price import blended, mean_price, with_own_rank
-from benchmart.transforms.preference import ties_broken
+from benchmart.transforms.preference import in_value_order, ties_broken
 
 COLUMNS = [
     "lane", "model_id", "overall_score", "rank", "is_ranked", "categories_covered", "weight_covered",
@@ -79,9 +79,10 @@ def ranked(mart_category_score: pl.LazyFrame, dim_category: pl.LazyFrame, rules:
         mart_category_score.join(dim_category.select("category_id", "weight", "min_benchmarks"), on="category_id")
         .group_by("lane", "model_id")
         .agg(
-            ((pl.col("weight") * pl.col("score")).sum() / pl.col("weight").sum()).round(6).alias("overall_score"),
+            (in_value_order(pl.col("weight") * pl.col("score")).list.sum() / in_value_order(pl.col("weight")).list.sum())
+            .round(6).alias("overall_score"),
             pl.len().cast(pl.Int64).alias("categories_covered"),
-            pl.col("weight").sum().round(6).alias("weight_covered"),
+            in_value_order(pl.col("weight")).list.sum().round(6).alias("weight_covered"),
             pl.col("n_benchmarks").sum().cast(pl.Int64).alias("benchmarks_covered"),
             (pl.col("n_benchmarks") >= needed).sum().cast(pl.Int64).alias("_counted"),
         )

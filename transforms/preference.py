@@ -90,3 +90,10 @@ def ties_broken(frame, by: list[str], descending: list[bool], nulls_last: bool =
     schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
     rest = sorted(c for c, t in schema.items() if c not in by and isinstance(t, _SORTABLE))
     return frame.sort([*by, *rest], descending=[*descending, *([False] * len(rest))], nulls_last=nulls_last, maintain_order=True)
+
+
+def in_value_order(values: pl.Expr) -> pl.Expr:
+    """A group's values as one list, ascending: `.list.sum()` / `.list.mean()` on it give the same figure whatever
+    order the engine met the rows in. (A plain group sum adds in the order of the engine's partitions, which can
+    move the last bit, and so a published 6th decimal, from one run to the next.)"""
+    return values.sort().implode()

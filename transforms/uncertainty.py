@@ -41,9 +41,10 @@ class LaneResamples:
     index_point: np.ndarray  # (models,) the fitted index
     fit: ability.Fit
 
-    def column(self, model_ids: list[str]) -> np.ndarray:
-        where = {m: i for i, m in enumerate(self.model_ids)}
-        return np.array([where.get(m, -1) for m in model_ids], dtype=np.int64)
+    def column(self, model_ids: list[str] | pl.Series) -> np.ndarray:
+        """Each id's column, -1 for an id without resamples."""
+        ids = pl.Series(model_ids, dtype=pl.String)
+        return ids.replace_strict(self.model_ids, range(len(self.model_ids)), default=-1, return_dtype=pl.Int64).fill_null(-1).to_numpy()
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
@@ -164,7 +165,7 @@ def model_uncertainty(standing: pl.DataFrame, resamples: dict[str, LaneResamples
     frames = []
     for lane, rs in sorted(resamples.items()):
         rows = standing.filter(pl.col("lane") == lane).sort("model_id")
-        cols = rs.column(rows["model_id"].to_list())
+        cols = rs.column(rows["model_id"])
         present = cols >= 0
         rows, cols = rows.filter(pl.Series(present)), cols[present]
         o_low, o_high = _quantiles(rs.overall[:, cols], rules.interval)
@@ -230,7 +231,7 @@ def lead_probability(pairs: pl.DataFrame, resamples: dict[str, LaneResamples]) -
         if rs is None:
             frames.append(part.with_columns(pl.lit(None, pl.Float64).alias("p_a_ahead")))
             continue
-        a, b = rs.column(part["model_a_id"].to_list()), rs.column(part["model_b_id"].to_list())
+        a, b = rs.column(part["model_a_id"]), rs.column(part["model_b_id"])
         p = np.full(len(a), np.nan)
         by_model = np.ascontiguousarray(rs.overall.T)  # model x resample: a model's draws are one contiguous row
         missing = np.isnan(by_model).sum(axis=1)

@@ -1,3 +1,6 @@
+import itertools
+import random
+
 import polars as pl
 
 from benchmart.settings import RankRules
@@ -131,3 +134,23 @@ def test_a_free_offer_is_never_a_price_and_missing_stays_null():
     assert rows["m2"]["blended_usd_per_mtok"] is None and rows["m2"]["has_free_tier"] is True
     assert rows["m1"]["input_usd_per_mtok"] is None and rows["m1"]["blended_usd_per_mtok"] is None
     assert rows["m1"]["output_tokens_per_s"] == 80.0 and rows["m2"]["ttft_s"] is None
+
+
+def _order_sensitive_scores() -> tuple[float, float, float]:
+    """Three category scores whose weighted overall rounds (6 decimals) differently depending on the order they are added in."""
+    rng, weights = random.Random(7), dict(zip(CATEGORIES["category_id"], CATEGORIES["weight"]))
+    while True:
+        scores = tuple(round(rng.uniform(0, 100), 6) for _ in range(3))
+        overalls = {round(sum(w * s for w, s in order) / sum(w for w, _ in order), 6)
+                    for order in itertools.permutations(zip(weights.values(), scores))}
+        if len(overalls) > 1:
+            return scores
+
+
+def test_the_overall_is_the_same_whatever_order_the_rows_come_in():
+    # a plain group sum adds in the order the engine meets the rows, which can move the published 6th decimal
+    scores = dict(zip(CATEGORIES["category_id"], _order_sensitive_scores()))
+    rows = [("provisional", f"m{i}", c, scores[c]) for i, order in enumerate(itertools.permutations(scores)) for c in order]
+    out = overall_scores(_cats(rows), CATEGORIES)
+    assert out["overall_score"].n_unique() == 1, out.select("model_id", "overall_score").rows()
+    assert out["weight_covered"].n_unique() == 1
