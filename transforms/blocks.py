@@ -1,7 +1,7 @@
 """Array work in blocks on every core: NumPy releases the GIL inside its loops, so the blocks of one lane's pair
 arithmetic run on threads side by side. A block is one model's row against many of its partners
-(`blocks_by_first`); each block writes its own rows of preallocated arrays, so the result does not depend on the
-order the blocks finish in."""
+(`blocks_by_first`) or a run of consecutive pairs (`blocks_in_order`); each block writes its own rows of
+preallocated arrays, so the result does not depend on the order the blocks finish in."""
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,3 +34,10 @@ def blocks_by_first(first: np.ndarray, width: int):
     for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):
         for piece in range(lo, hi, cap):
             yield order[piece:min(piece + cap, hi)]
+
+
+def blocks_in_order(n: int, width: int):
+    """Slices cutting rows 0..n into consecutive pieces of at most BLOCK_CELLS cells (`width`: the cells of one row)."""
+    cap = max(1, BLOCK_CELLS // max(1, width))
+    for lo in range(0, n, cap):
+        yield slice(lo, min(lo + cap, n))

@@ -5,15 +5,17 @@ category scores. For a block of pairs the figures are array operations on the tw
 benchmarks both have, the biggest swing among them, per shared category the benchmark with the largest gap and
 whether both averages rest on the same benchmarks; per pair, the shared categories, the sharpest of them (largest
 gap of the published, rounded differences) and those whose averages rest on different benchmarks. Ties go to the
-smaller id, as a sort would. Blocks hold one model's row against its partners (pairs x benchmarks), so memory is
-a block at a time whatever the number of pairs, and blocks run on every core (transforms/blocks.py).
+smaller id, as a sort would. A block is a run of consecutive pairs (pairs x benchmarks, every category at once
+with segmented reductions over the benchmark columns, which are grouped by category), so memory is a block at a
+time whatever the number of pairs, and blocks run on every core (transforms/blocks.py).
 """
 
 import numpy as np
 import polars as pl
 
 from benchmart.settings import DEFAULT_RULES, RankRules
-from benchmart.transforms.blocks import blocks_by_first, each_block
+from benchmart.transforms.blocks import blocks_in_order, each_block
+from benchmart.transforms.preference import in_order
 
 PAIR_FIGURES = {"lane": pl.String, "model_a_id": pl.String, "model_b_id": pl.String, "shared_benchmarks": pl.Int64,
                 "swing_benchmark_id": pl.String, "swing_a": pl.Float64, "swing_b": pl.Float64, "shared_categories": pl.Int64,
@@ -58,7 +60,7 @@ def pair_figures(pairs: pl.DataFrame, bench_scores: pl.DataFrame,
         category_scores = pl.DataFrame(schema={"lane": pl.String, "model_id": pl.String, "category_id": pl.String,
                                                "score": pl.Float64, "n_benchmarks": pl.Int64})
     keys = ["lane", "model_a_id", "model_b_id"]
-    if not _is_sorted(pairs, keys):  # sorted pairs give per-category rows already in order: no sort of the larger table
+    if not in_order(pairs, keys):  # sorted pairs give per-category rows already in order: no sort of the larger table
         pairs = pairs.sort(keys)
     per_pair, per_category = [], []
     for (lane,), part in pairs.group_by("lane", maintain_order=True):
@@ -92,46 +94,55 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
 
     ia, ib = (_positions(pairs[c], models) for c in ("model_a_id", "model_b_id"))
     n_p = len(ia)
-    top = np.full((n_p, n_c), -1, dtype=np.int64)  # per pair and category: the shared benchmark with the largest gap
-    top_gap = np.full((n_p, n_c), -1.0)
-    common = np.zeros((n_p, n_c), dtype=np.int64)  # shared benchmarks per category
-    has = ~np.isnan(scores)
-
-    def block(sel: np.ndarray) -> None:  # one model's row against many partners
-        a = ia[sel[0]]
-        both = has[ib[sel]] & has[a]
-        gap = np.where(both, np.abs(scores[ib[sel]] - scores[a]), -1.0)
-        for c in range(n_c):
-            lo, hi = bounds[c], bounds[c + 1]
-            if lo == hi:
-                continue
-            in_c = both[:, lo:hi].sum(axis=1)
-            arg = gap[:, lo:hi].argmax(axis=1)  # the first of equal gaps: the smaller id (ids are sorted within a category)
-            common[sel, c] = in_c
-            top[sel, c] = np.where(in_c > 0, lo + arg, -1)
-            top_gap[sel, c] = np.where(in_c > 0, np.take_along_axis(gap[:, lo:hi], arg[:, None], axis=1)[:, 0], -1.0)
-
-    each_block(block, blocks_by_first(ia, n_b))
-    shared_n = common.sum(axis=1)
-    # the biggest swing: the largest of the categories' top gaps, the smallest benchmark id on a tie
+    has, cat_has = ~np.isnan(scores), ~np.isnan(cat_score)
+    id_rank = np.empty(n_b, dtype=np.int64)
+    id_rank[by_id] = np.arange(n_b)
+    shared_n = np.zeros(n_p, dtype=np.int64)
     swing = np.full(n_p, -1, dtype=np.int64)
-    if n_c and n_b:
-        id_rank = np.empty(n_b, dtype=np.int64)
-        id_rank[by_id] = np.arange(n_b)
-        tied = (top_gap == top_gap.max(axis=1)[:, None]) & (top >= 0)
-        choice = np.where(tied, id_rank[np.maximum(top, 0)], n_b).argmin(axis=1)
-        swing = np.where(shared_n > 0, top[np.arange(n_p), choice], -1)
+    pieces: dict[int, tuple[np.ndarray, ...]] = {}  # per block: its per-category rows
+    filled = np.flatnonzero(bounds[1:] > bounds[:-1])  # categories with benchmarks; theirs are the columns lo..hi
+    starts = bounds[:-1][filled]
+    column_category = np.searchsorted(starts, np.arange(n_b), side="right") - 1  # each benchmark column's (filled) category
+    column = np.arange(n_b)
 
+    def block(sel: slice) -> None:  # a run of consecutive pairs, every category at once: all that is per pair is done here
+        a, b = ia[sel], ib[sel]
+        k = len(a)
+        both = has[a] & has[b]
+        gap = np.where(both, np.abs(scores[a] - scores[b]), -1.0)
+        common = np.zeros((k, n_c), dtype=np.int64)  # shared benchmarks per category
+        top = np.full((k, n_c), -1, dtype=np.int64)  # per category: the shared benchmark with the largest gap
+        top_gap = np.full((k, n_c), -1.0)
+        if len(starts):
+            in_c = np.add.reduceat(both, starts, axis=1, dtype=np.int64)
+            widest = np.maximum.reduceat(gap, starts, axis=1)
+            # the first of equal gaps: the smaller id (ids are sorted within a category)
+            first = np.minimum.reduceat(np.where(gap == widest[:, column_category], column, n_b), starts, axis=1)
+            common[:, filled] = in_c
+            top[:, filled] = np.where(in_c > 0, first, -1)
+            top_gap[:, filled] = np.where(in_c > 0, widest, -1.0)
+        shared = common.sum(axis=1)
+        shared_n[sel] = shared
+        if n_c and n_b:  # the biggest swing: the largest of the categories' top gaps, the smallest benchmark id on a tie
+            tied = (top_gap == top_gap.max(axis=1)[:, None]) & (top >= 0)
+            choice = np.where(tied, id_rank[np.maximum(top, 0)], n_b).argmin(axis=1)
+            swing[sel] = np.where(shared > 0, top[np.arange(k), choice], -1)
+        row, col = np.nonzero(cat_has[a] & cat_has[b])  # the categories both have, pair by pair in category order
+        ra, rb = a[row], b[row]
+        same = (common[row, col] == cat_n[ra, col]) & (cat_n[ra, col] == cat_n[rb, col])
+        pieces[sel.start] = (row + sel.start, col, cat_score[ra, col], cat_score[rb, col], top[row, col], same)
+
+    each_block(block, blocks_in_order(n_p, n_b))
+    parts = [pieces[k] for k in sorted(pieces)]
+    p_idx, c_idx, score_a, score_b, top_at, same = (
+        (np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, dtype=t)) for i, t in enumerate(
+            (np.int64, np.int64, np.float64, np.float64, np.int64, bool)))
     has_swing = swing >= 0
     pick = np.where(has_swing, swing, 0)
-    ca, cb = cat_score[ia], cat_score[ib]
-    p_idx, c_idx = np.nonzero(~np.isnan(ca) & ~np.isnan(cb))
-    top_at = top[p_idx, c_idx]
-    same = (common[p_idx, c_idx] == cat_n[ia[p_idx], c_idx]) & (cat_n[ia[p_idx], c_idx] == cat_n[ib[p_idx], c_idx])
     per_category = pl.DataFrame({
         "lane": pl.repeat(lane, len(p_idx), dtype=pl.String, eager=True),
         "model_a_id": pairs["model_a_id"].gather(p_idx), "model_b_id": pairs["model_b_id"].gather(p_idx),
-        "category_id": _ids(cat_ids, c_idx), "score_a": ca[p_idx, c_idx], "score_b": cb[p_idx, c_idx],
+        "category_id": _ids(cat_ids, c_idx), "score_a": score_a, "score_b": score_b,
         "top_benchmark_id": _ids(bench_ids, top_at), "same_benchmarks": same,
     }).with_columns((pl.col("score_a") - pl.col("score_b")).round(6).alias("diff")).select(*CATEGORY_FIGURES)
 
@@ -141,7 +152,6 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     shared_c = np.bincount(p_idx, minlength=n_p).astype(np.int64)
     sharp = np.where(shared_c > 0, gap.argmax(axis=1) if n_c else 0, -1)
     at = np.maximum(sharp, 0)
-    rows = np.arange(n_p)
     per_pair = pl.DataFrame({
         "lane": pl.repeat(lane, n_p, dtype=pl.String, eager=True), "model_a_id": pairs["model_a_id"], "model_b_id": pairs["model_b_id"],
         "shared_benchmarks": shared_n,
@@ -150,8 +160,8 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
         "swing_b": np.where(has_swing, scores[ib, pick] if n_b else np.nan, np.nan),
         "shared_categories": shared_c,
         "sharpest_category_id": _ids(cat_ids, sharp),
-        "sharpest_a": np.where(sharp >= 0, ca[rows, at] if n_c else np.nan, np.nan),
-        "sharpest_b": np.where(sharp >= 0, cb[rows, at] if n_c else np.nan, np.nan),
+        "sharpest_a": np.where(sharp >= 0, cat_score[ia, at] if n_c else np.nan, np.nan),
+        "sharpest_b": np.where(sharp >= 0, cat_score[ib, at] if n_c else np.nan, np.nan),
         "uneven_category_ids": _uneven(cat_ids, n_p, p_idx[~same], c_idx[~same]),
     }, schema=PAIR_FIGURES).with_columns(pl.col(c).fill_nan(None) for c in ("swing_a", "swing_b", "sharpest_a", "sharpest_b"))
     return per_pair, per_category.cast(CATEGORY_FIGURES)
@@ -169,17 +179,6 @@ def _uneven(cat_ids: np.ndarray, n_p: int, p_idx: np.ndarray, c_idx: np.ndarray)
     patterns, first, which = np.unique(keys, return_index=True, return_inverse=True)
     spelled = [",".join(cat_ids[member[i]]) or None for i in first]
     return pl.Series(spelled, dtype=pl.String).gather(which.ravel())
-
-
-def _is_sorted(frame: pl.DataFrame, keys: list[str]) -> bool:
-    """Whether `frame` is in ascending order of `keys` (ties allowed), checked row against row."""
-    if frame.height < 2:
-        return True
-    later, same = pl.lit(False), pl.lit(True)
-    for k in keys:
-        later = later | (same & (pl.col(k) > pl.col(k).shift(1)))
-        same = same & (pl.col(k) == pl.col(k).shift(1))
-    return bool(frame.select((later | same).slice(1).all()).item())
 
 
 def _positions(ids: pl.Series, sorted_ids: pl.Series) -> np.ndarray:

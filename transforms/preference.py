@@ -97,3 +97,15 @@ def in_value_order(values: pl.Expr) -> pl.Expr:
     order the engine met the rows in. (A plain group sum adds in the order of the engine's partitions, which can
     move the last bit, and so a published 6th decimal, from one run to the next.)"""
     return values.sort().implode()
+
+
+def in_order(frame: pl.DataFrame, keys: list[str]) -> bool:
+    """Whether `frame` is in ascending order of `keys` (ties allowed), checked row against row: a sort skipped when
+    it would change nothing."""
+    if frame.height < 2:
+        return True
+    later, same = pl.lit(False), pl.lit(True)
+    for k in keys:
+        later = later | (same & (pl.col(k) > pl.col(k).shift(1)))
+        same = same & (pl.col(k) == pl.col(k).shift(1))
+    return bool(frame.select((later | same).slice(1).all()).item())

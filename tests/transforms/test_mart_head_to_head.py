@@ -150,3 +150,27 @@ def test_models_with_no_shared_category_are_told_apart_honestly():
     h2h, _ = _h2h(scores, rules=RankRules(min_categories=1, min_weight_covered=0.0))
     assert h2h["shared_categories"].to_list() == [0]
     assert "share no category" in h2h["verdict"][0]
+
+
+def test_figures_and_lead_in_another_order_give_the_same_table():
+    # the table step hands over pairs, figures and lead probabilities in one order and they are put side by side;
+    # in any other order (or missing pairs) they are joined on the pair keys, with the same result
+    scores = scored(*[(m, b, v) for m, base in (("a", 50), ("b", 60), ("c", 70))
+                      for b, v in (("c1", base), ("c2", base + 5), ("k1", 100 - base), ("m1", base - 10))])
+    cats = mart_category_score(scores.lazy(), BENCH.lazy()).filter(pl.col("lane") == "provisional")
+    board = _board(ranked(cats, CATEGORIES.lazy(), RULES).collect().sort("model_id")).lazy()
+    pairs = comparable_pairs(board, RULES).collect()
+    bench_scores = lane_benchmark_scores(scores.lazy(), BENCH.lazy()).filter(pl.col("lane") == "provisional").collect()
+    lead = lead_probability(pairs, resample(bench_scores, CATEGORIES, RULES))
+    figures = pair_figures(pairs, bench_scores, cats.collect())[0]
+    assert pairs.height == 3
+
+    def table(p, f, le):
+        return mart_head_to_head(p.lazy(), board, f.lazy(), MODELS.lazy(), CATEGORIES.lazy(), BENCH.lazy(), le.lazy(), RULES).collect()
+
+    side_by_side = table(pairs, figures, lead)
+    reversed_ = [f.reverse() for f in (pairs, figures, lead)]
+    assert table(*reversed_).equals(side_by_side)  # out of order: joined, then sorted
+    assert table(pairs, figures.reverse(), lead.sample(fraction=1.0, shuffle=True, seed=1)).equals(side_by_side)
+    partial = table(pairs, figures.head(2), lead)  # a pair without figures keeps its row, with no figures
+    assert partial.height == 3 and partial["shared_benchmarks"].to_list()[2] == 0
