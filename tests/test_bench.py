@@ -1,5 +1,6 @@
 """The benchmark script keeps working (tiny sizes; it prints figures, nothing here asserts a timing)."""
 
+from pathlib import Path
 import subprocess
 import sys
 
@@ -57,10 +58,43 @@ def test_the_plain_nightly_script_does_the_samples_data_work(tmp_path):
 
     nightly = _bench_module("nightly")
 
-    assert nightly.plain_script(tmp_path / "plain.db") > 0
+    assert nightly.plain_script(tmp_path, tmp_path / "plain.db") > 0
     with sqlite3.connect(tmp_path / "plain.db") as db:
         rows = dict(db.execute("SELECT model_id, input FROM board").fetchall())
     assert len(rows) > 30 and abs(rows["gpt-4.1-mini"] - 0.4) < 1e-9
+
+
+def test_the_plain_nightly_script_reads_the_nine_public_payloads(tmp_path):
+    """Landed as a run lands them (a zip for the multi-file sources), from the excerpts in tests/fixtures."""
+    import sqlite3
+
+    from benchmart.ingest.connectors.bundle import pack
+
+    from .conftest import FIXTURES
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    epoch = tree(FIXTURES / "epoch")
+    payloads = {
+        "litellm": (FIXTURES / "litellm_model_prices_excerpt.json").read_bytes(),
+        "models-dev": (FIXTURES / "models_dev_excerpt.json").read_bytes(),
+        "openrouter": (FIXTURES / "openrouter_models_excerpt.json").read_bytes(),
+        "aider-polyglot": (FIXTURES / "aider_polyglot_leaderboard_excerpt.yml").read_bytes(),
+        "aider-edit": (FIXTURES / "aider_edit_leaderboard_excerpt.yml").read_bytes(),
+        "livebench": pack(tree(FIXTURES / "livebench")),
+        "epoch": pack(epoch),
+        "llm-stats": pack(tree(FIXTURES / "llm_stats" / "data")),
+        "terminal-bench": pack(epoch),
+    }
+    for source, payload in payloads.items():
+        (tmp_path / "landing" / source / "2026-11-28").mkdir(parents=True)
+        (tmp_path / "landing" / source / "2026-11-28" / "payload.bin").write_bytes(payload)
+    nightly = _bench_module("nightly")
+    assert nightly.plain_public(tmp_path, tmp_path / "plain.db") > 0
+    with sqlite3.connect(tmp_path / "plain.db") as db:
+        rows = dict(db.execute("SELECT model_id, input FROM board").fetchall())
+    assert len(rows) >= 4 and rows["claude-3-7-sonnet"] == 3.0, rows
 
 
 def test_backfill_benchmark_runs_at_a_tiny_size(tmp_path):
