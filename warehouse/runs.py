@@ -151,18 +151,15 @@ def record_unmatched(conn: Connection, run_id: str, snapshot_date: date, unmatch
     conn.execute(text("DELETE FROM ops_unmatched_name WHERE run_id = :r"), {"r": run_id})
     if unmatched.is_empty():
         return
-    seen = conn.execute(text("SELECT source_id, kind, name, min(first_seen) FROM ops_unmatched_name GROUP BY source_id, kind, name"))
-    earlier = pl.DataFrame(  # SQLite hands dates back as text, PostgreSQL as dates
-        [(*r[:3], str(r[3])[:10]) for r in seen.fetchall()],
-        schema={"source_id": pl.String, "kind": pl.String, "name": pl.String, "first_seen": pl.String}, orient="row",
-    ).with_columns(pl.col("first_seen").str.to_date())
     day = pl.lit(snapshot_date, pl.Date)
-    rows = (
-        unmatched.select(*UNMATCHED)
-        .join(earlier, on=["source_id", "kind", "name"], how="left")
-        .select(
-            pl.lit(run_id).alias("run_id"), "source_id", "kind", "name", day.alias("snapshot_date"), "rows", "found_in",
-            pl.min_horizontal(pl.col("first_seen"), day).alias("first_seen"), day.alias("last_seen"), "candidate",
-        )
+    rows = unmatched.select(
+        pl.lit(run_id).alias("run_id"), "source_id", "kind", "name", day.alias("snapshot_date"), "rows", "found_in",
+        day.alias("first_seen"), day.alias("last_seen"), "candidate",
     )
     bulk_insert(conn, "ops_unmatched_name", rows)
+    # then the earliest sighting of each name, this run's included: one lookup per name in
+    # ix_ops_unmatched_name_first_seen, never a scan of the whole history
+    conn.execute(text(
+        "UPDATE ops_unmatched_name SET first_seen = (SELECT min(o.first_seen) FROM ops_unmatched_name o "
+        "WHERE o.source_id = ops_unmatched_name.source_id AND o.kind = ops_unmatched_name.kind AND o.name = ops_unmatched_name.name) "
+        "WHERE run_id = :r"), {"r": run_id})

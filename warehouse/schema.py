@@ -348,6 +348,7 @@ class OpsUnmatchedName(SQLModel, table=True):
     """One row per run, source, kind and name that resolved to nothing (the unmatched report, as data)."""
 
     __tablename__ = "ops_unmatched_name"
+    __table_args__ = (Index("ix_ops_unmatched_name_first_seen", "source_id", "kind", "name", "first_seen"),)
     run_id: str = key("Run that met the name (ops_pipeline_run)")
     source_id: str = key(SOURCE)
     kind: str = key("model or benchmark")

@@ -36,6 +36,17 @@ def test_unmatched_names_keep_their_first_sighting_and_list_newest_first(warehou
     engine.dispose()
 
 
+
+def test_a_names_first_sighting_is_one_index_lookup_not_a_scan_of_the_history(tmp_path):
+    # each run looks up every name it could not resolve: over a year of runs a scan of the history grew with it
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}", writer=True)
+    ensure_current(engine)
+    with engine.connect() as conn:
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN SELECT min(first_seen) FROM ops_unmatched_name "
+                                    "WHERE source_id = 'lb' AND kind = 'model' AND name = 'gpt-9'").fetchall()
+    engine.dispose()
+    assert any("USING COVERING INDEX ix_ops_unmatched_name_first_seen" in str(row) for row in plan), plan
+
 def _quarantine(*rows):
     return pl.DataFrame(rows, schema=["source_id", "stage", "rule", "record"], orient="row")
 
