@@ -28,6 +28,7 @@ class Built:
     quarantine: pl.DataFrame
     failures: list[str] = field(default_factory=list)  # batch expectations that failed: nothing may be published
     checks: list[dict] = field(default_factory=list)
+    published: tuple[date, str] | None = None  # (date, run id) that first published these tables (a backfill's shared build)
 
     def stamped(self, day: date) -> "Built":
         """The same tables as of another date: snapshot tables get `day` as their snapshot_date."""

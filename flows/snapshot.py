@@ -62,9 +62,9 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
                 resolved = reuse(("resolved", payload_key(reads)),
                                  lambda: resolve_payload_rows(acquire.combined(reads), catalog, sources_frame(sources)))
             with result.stage("reuse"):
-                inputs, built = reuse(input_class(day, reads, resolved.release_marks),
-                                      lambda: build(dated_inputs(resolved, day, first_fetched)))
-                built = built.stamped(day)
+                inputs, shared = reuse(input_class(day, reads, resolved.release_marks),
+                                       lambda: build(dated_inputs(resolved, day, first_fetched)))
+                built = shared.stamped(day)
         result.unmatched = inputs.unmatched
         for summary in result.sources:  # left out of this snapshot by date, so counted rather than silently gone
             summary["rows_after_snapshot_date"] = inputs.after_snapshot.get(summary["source_id"], 0)
@@ -87,9 +87,11 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
         result.status = "success_stale" if result.stale_sources else "success"
         result.row_counts = {k: v.height for k, v in built.tables.items()}
         result.payloads = pl.DataFrame([r.payload_row() for r in reads if r.payload is not None], schema=PAYLOADS)
-        with result.stage("publish"):
+        with result.stage("publish"):  # a date sharing its build with one already published copies it in the warehouse
             call(tasks.publish, result.warehouse_url, day, built.tables, result.write, settings.h2h_retention_days,
-                 settings.publish_wait_s)
+                 settings.publish_wait_s, built.published)
+        if reuse is not None and shared.published is None:
+            shared.published = (day, run_id)
     except Exception as exc:
         result.write_failure(exc, settings.publish_wait_s)
         if as_tasks and isinstance(exc, BenchmartError):  # an unexpected error may have no summary to show

@@ -70,11 +70,12 @@ def validate_and_transform(*args) -> Built:
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
-def publish(engine_url: str, snapshot_date: date, tables: dict, record, retention: int | None, wait_s: float) -> dict[str, int]:
+def publish(engine_url: str, snapshot_date: date, tables: dict, record, retention: int | None, wait_s: float,
+            same_as: tuple[date, str] | None = None) -> dict[str, int]:
     engine = make_engine(engine_url, writer=True, busy_timeout_ms=int(wait_s * 1000))
     try:
         return publish_snapshot(engine, snapshot_date, tables, before_commit=record, h2h_retention_days=retention,
-                                lock_wait_s=wait_s)
+                                lock_wait_s=wait_s, same_as=same_as)
     finally:
         engine.dispose()
 

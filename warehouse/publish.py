@@ -11,7 +11,7 @@ import hashlib
 
 
 import polars as pl
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Date, Engine, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -29,11 +29,15 @@ def publish_snapshot(
     before_commit: Callable[[Connection], None] | None = None,
     h2h_retention_days: int | None = None,
     lock_wait_s: float = 60.0,
+    same_as: tuple[date, str] | None = None,
 ) -> dict[str, int]:
     """Replace `snapshot_date` in every snapshot table of `tables`; upsert the others (dimensions). Returns rows per table.
 
     `before_commit` runs inside the transaction last (the run record goes there; tests inject failures).
     `h2h_retention_days` drops head-to-head snapshots older than that many days before this one.
+    `same_as` (date, run id): the snapshot tables are those that run published for that date, but for their
+    snapshot_date (a backfill's dates that share one build). When that date still holds exactly that run's rows,
+    they are copied inside the database instead of sent again; otherwise `tables` are written as usual.
     """
     try:
         with engine.begin() as conn:
@@ -43,14 +47,18 @@ def publish_snapshot(
                 upsert(conn, name, tables[name])
             counts, swaps = {}, []
             parts = partition_schema(conn) if conn.dialect.name == "postgresql" else None
+            twin = same_as[0] if same_as and same_as[0] != snapshot_date and _holds(conn, *same_as, tables) else None
             for name in schema.SNAPSHOT_TABLES:
                 if name not in tables:
                     continue
                 if parts is not None:
-                    swaps.append(_load_partition(conn, parts, name, snapshot_date, tables[name]))
+                    swaps.append(_load_partition(conn, parts, name, snapshot_date, tables[name], twin))
                 else:
                     conn.execute(dated(f"DELETE FROM {name} WHERE snapshot_date = :d"), {"d": snapshot_date})
-                    bulk_insert(conn, name, tables[name])
+                    if twin is None:
+                        bulk_insert(conn, name, tables[name])
+                    else:
+                        copy_snapshot(conn, name, name, twin, snapshot_date)
                 counts[name] = tables[name].height
             if h2h_retention_days is not None:
                 prune_head_to_head(conn, snapshot_date - timedelta(days=h2h_retention_days))
@@ -100,8 +108,29 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _load_partition(conn: Connection, parts: str, name: str, day: date, frame: pl.DataFrame) -> tuple[str, date, str]:
-    """PostgreSQL: COPY the snapshot into a new, index-free table shaped like the partition it will become.
+def _holds(conn: Connection, day: date, run_id: str, tables: dict[str, pl.DataFrame]) -> bool:
+    """Whether `day` is still as run `run_id` published it: that run is the date's latest successful run, and each
+    snapshot table holds as many rows for it as `tables` has (head-to-head retention may have dropped some)."""
+    latest = conn.execute(dated("SELECT run_id FROM ops_pipeline_run WHERE snapshot_date = :d AND status LIKE 'success%' "
+                                "ORDER BY finished_at DESC LIMIT 1"), {"d": day}).scalar()
+    if latest != run_id:
+        return False
+    return all(conn.execute(dated(f"SELECT count(*) FROM {name} WHERE snapshot_date = :d"), {"d": day}).scalar() == tables[name].height
+               for name in schema.SNAPSHOT_TABLES if name in tables)
+
+
+def copy_snapshot(conn: Connection, target: str, name: str, from_day: date, day: date) -> None:
+    """Copy `name`'s rows of `from_day` into `target` (the table or its staging twin) as the rows of `day`."""
+    columns = [c.name for c in schema.table(name).columns]
+    picked = ", ".join(":day" if c == "snapshot_date" else c for c in columns)
+    conn.execute(text(f"INSERT INTO {target} ({', '.join(columns)}) SELECT {picked} FROM {name} WHERE snapshot_date = :d")
+                 .bindparams(bindparam("d", type_=Date), bindparam("day", type_=Date)), {"d": from_day, "day": day})
+
+
+def _load_partition(conn: Connection, parts: str, name: str, day: date, frame: pl.DataFrame,
+                    twin: date | None = None) -> tuple[str, date, str]:
+    """PostgreSQL: COPY the snapshot into a new, index-free table shaped like the partition it will become (or copy
+    the rows of `twin`, an identical snapshot, inside the database).
 
     The CHECK constraint lets ATTACH skip its validation scan; indexes are built once, on attach,
     which is much cheaper than maintaining them row by row over a DELETEd snapshot.
@@ -112,7 +141,10 @@ def _load_partition(conn: Connection, parts: str, name: str, day: date, frame: p
     conn.exec_driver_sql(
         f"ALTER TABLE {parts}.{staging} ADD CONSTRAINT {staging}_in_snapshot CHECK (snapshot_date = DATE '{day.isoformat()}')"
     )
-    bulk_insert(conn, f"{parts}.{staging}", frame, columns_of=name)
+    if twin is None:
+        bulk_insert(conn, f"{parts}.{staging}", frame, columns_of=name)
+    else:
+        copy_snapshot(conn, f"{parts}.{staging}", name, twin, day)
     return name, day, staging
 
 

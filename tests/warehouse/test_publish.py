@@ -14,7 +14,7 @@ from benchmart.warehouse.migrate import ensure_current
 from benchmart.warehouse.publish import publish_snapshot
 from benchmart.warehouse.read import table_at
 
-D1, D2 = date(2026, 11, 27), date(2026, 11, 28)
+D1, D2, D3 = date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 29)
 
 
 def board(day: date, n: int, score: float) -> pl.DataFrame:
@@ -241,3 +241,31 @@ def test_postgresql_a_reader_holding_the_snapshot_open_is_named_when_a_re_publis
     record_fault("BI reader holds an open transaction on the snapshot being re-published (PostgreSQL)",
                  "nothing written; the error names the reader (pid, application) and what to do", "named pid and application", True)
     engine.dispose()
+
+
+def _recorded(run_id: str, day: date):
+    """A before_commit writing the run's ops_pipeline_run row as a successful run of `day`."""
+    from datetime import datetime, timezone
+
+    from benchmart.warehouse.runs import record_run
+
+    at = datetime.now(timezone.utc)
+    empty_q = pl.DataFrame(schema={"source_id": pl.String, "stage": pl.String, "rule": pl.String, "record": pl.String})
+    return lambda conn: record_run(conn, run_id, "benchmart-backfill", day, "success", at, at, {}, [], {}, empty_q, pl.DataFrame())
+
+
+def test_a_date_sharing_its_build_is_copied_inside_the_warehouse_only_while_the_original_stands(engine):
+    # same_as says "these are the tables that run published for that date": they are copied in the database.
+    # The frames handed over here differ on purpose (score 10), so the rows show which path was taken.
+    publish(engine, D1, 5, 90.0, before_commit=_recorded("r1", D1))
+    publish(engine, D2, 5, 10.0, before_commit=_recorded("r2", D2), same_as=(D1, "r1"))
+    copied = table_at(engine, "mart_leaderboard", D2)
+    assert copied.height == 5 and copied["overall_score"].max() == 90.0 and set(copied["snapshot_date"]) == {D2}
+    assert table_at(engine, "mart_leaderboard", D1).height == 5
+
+    publish(engine, D1, 5, 95.0, before_commit=_recorded("r3", D1))  # the date was published again by another run
+    publish(engine, D3, 5, 10.0, before_commit=_recorded("r4", D3), same_as=(D1, "r1"))
+    assert table_at(engine, "mart_leaderboard", D3)["overall_score"].max() == 10.0  # written from the frames
+
+    publish(engine, D3, 4, 10.0, before_commit=_recorded("r5", D3), same_as=(D1, "r3"))  # row counts differ
+    assert table_at(engine, "mart_leaderboard", D3).height == 4
