@@ -10,7 +10,9 @@ import os
 import numpy as np
 
 WORKERS = max(1, min(8, os.cpu_count() or 1))
-BLOCK_CELLS = 4_000_000  # cells of one block (partners x row width) held at once per thread
+BLOCK_CELLS = 250_000  # cells of one block (pairs x row width) held at once per thread: its arrays (2 MB of
+# float64) stay below glibc's mmap threshold, so each block reuses freed heap memory instead of faulting in fresh
+# pages (4,000,000 cells: figures of 1,000 models 1.7-1.9 s; 250,000: 1.3-1.6 s)
 
 
 def each_block(work: Callable[[object], None], blocks: Iterable) -> None:
