@@ -6,6 +6,7 @@ of published values regenerates the files: `BENCHMART_REGEN_GOLDEN=1 make test P
 and the diff of tests/golden/ is reviewed in the same commit.
 """
 
+import dataclasses
 from datetime import date, datetime, timezone
 import os
 from pathlib import Path
@@ -21,8 +22,9 @@ DAY = date(2026, 11, 28)
 FETCHED_AT = datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc)
 
 
-def bundled_tables(tmp_path: Path) -> dict[str, pl.DataFrame]:
-    """Every published table of the bundled samples' snapshot, keyed by table name."""
+def bundled_tables(tmp_path: Path, shuffled: int | None = None) -> dict[str, pl.DataFrame]:
+    """Every published table of the bundled samples' snapshot, keyed by table name. `shuffled`: a seed; every parsed
+    frame's rows are put in a random order before resolving (what a source reordering its file would do)."""
     from benchmart.flows.build import resolve_with_registry, validate_and_build
     from benchmart.ingest import acquire
     from benchmart.ingest.catalog import load_catalog
@@ -34,7 +36,13 @@ def bundled_tables(tmp_path: Path) -> dict[str, pl.DataFrame]:
     sources = load_sources(PROJECT_ROOT / "sources.yaml")
     zone = LandingZone(tmp_path / "landing")
     reads = [acquire.parse(acquire.acquire(s, zone, now=FETCHED_AT)) for s in sources]
-    inputs = resolve_with_registry(acquire.combined(reads), catalog, sources_frame(sources), DAY)
+    parsed = acquire.combined(reads)
+    if shuffled is not None:
+        for f in dataclasses.fields(parsed):
+            frame = getattr(parsed, f.name)
+            if isinstance(frame, pl.DataFrame):
+                setattr(parsed, f.name, frame.sample(fraction=1.0, shuffle=True, seed=shuffled))
+    inputs = resolve_with_registry(parsed, catalog, sources_frame(sources), DAY)
     freshness = pl.DataFrame({"source_id": [r.source.id for r in reads], "status": [r.status for r in reads]})
     built = validate_and_build(inputs, catalog, sources_frame(sources), DAY, {}, DEFAULT_RULES, 0.5, freshness)
     assert not built.failures, built.failures
@@ -71,3 +79,14 @@ def test_every_published_table_matches_its_golden_csv(tables):
         fitted = [c for c in FITTED if c in frame.columns]  # an optimizer's output, published rounded to 6 decimals
         assert_frame_equal(got.drop(fitted), expected.drop(fitted), check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
         assert_frame_equal(got.select(fitted), expected.select(fitted), check_exact=False, rel_tol=0, abs_tol=1e-5)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_snapshot_does_not_depend_on_the_order_of_the_source_rows(tables, tmp_path, seed):
+    # every pick (preferred observation, price, runtime row, variant) and every sum must come out the same when the
+    # sources list their rows in another order: a backfilled date must equal a single-date run, and a re-run its run
+    other = bundled_tables(tmp_path, shuffled=seed)
+    assert other.keys() == tables.keys()
+    for name, table in tables.items():
+        a, b = table.sort(table.columns, nulls_last=True), other[name].sort(table.columns, nulls_last=True)
+        assert a.equals(b), name
