@@ -11,7 +11,9 @@ A name resolves, first that succeeds:
 4. without an effort/thinking suffix (`-high`, `_32K`, `-thinking-64k`, `(high)`), which becomes the
    observation's variant, only when the model declares that variant (`variants:` in the catalog):
    `kimi-k2-thinking`, `gemini-2.0-flash-thinking` and `gpt-5.1-codex-max` stay models of their own.
-Never fuzzy: no similarity score decides a match.
+Never fuzzy: no similarity score decides a match. A name that fits two models at the same step (a registry can
+hold two models whose names reduce to one key: devstral-small and devstral-small-2507, both "Devstral Small") goes
+to the smaller id, a fixed rule, so that the result never depends on the order the rows arrive in.
 """
 
 from dataclasses import dataclass
@@ -132,7 +134,7 @@ def _resolve_whole(frame: pl.DataFrame, name_col: str, model_names: ModelNames) 
         exact.select("_row", "model_id", pl.lit(1).alias("_step")),
         owned(keyed).select("_row", "model_id", pl.lit(2).alias("_step")),
         owned(dated).select("_row", "model_id", pl.lit(3).alias("_step")),
-    ]).sort("_row", "_step").unique("_row", keep="first")
+    ]).sort("_row", "_step", "model_id").unique("_row", keep="first", maintain_order=True)  # ties: the smaller id
     return work.join(found.select("_row", "model_id"), on="_row", how="left").sort("_row").drop(
         "_row", "_exact", "_key", "_base_key", "_ending", "_owners"
     )

@@ -134,3 +134,25 @@ def test_a_name_with_invisible_or_bidi_characters_never_resolves_and_full_width_
     keys = pl.select(exact_key(names.alias("n")).alias("e"), normalized_key(names.alias("n")).alias("k"))
     assert keys["e"].to_list() == [None, None, "gpt-4.1 mini", "gpt-4.1 mini"]
     assert keys["k"].to_list() == [None, None, "gpt41mini", "gpt41mini"]
+
+
+def test_a_key_two_models_share_goes_to_the_same_model_whatever_the_row_order(catalog):
+    # a registry can hold two models whose names reduce to one key (devstral-small and devstral-small-2507, both
+    # "Devstral Small"): a source name with that key went to whichever row the join met first. Here 3,000 such
+    # pairs (m<i>-small, m<i>-small-2507 named "M<i> Small"), in both orders, with the names shuffled.
+    from benchmart.transforms.model_names import model_name_frames
+
+    n = 3000  # enough pairs like it for the engine to split the work
+    ids = [m for i in range(n) for m in (f"m{i}-small", f"m{i}-small-2507")]
+    models = pl.DataFrame({"model_id": ids, "display_name": [f"M{i} Small{v}" for i in range(n) for v in (" 1.1", "")],
+                           "vendor": ["mistral"] * len(ids), "aliases": [[]] * len(ids), "variants": [[]] * len(ids)},
+                          schema_overrides={"aliases": pl.List(pl.String), "variants": pl.List(pl.String)})
+    names = [f"mistral/m{i}-small" for i in range(n)]  # key "m<i>small": both models of the pair have it
+    picks = set()
+    for order in (models, models.reverse()):
+        model_names = model_name_frames(order, catalog.vendors_frame(), catalog.open_prefixes)
+        for seed in range(3):
+            shuffled = pl.Series(names).sample(fraction=1.0, shuffle=True, seed=seed)
+            found = dict(resolve_models(shuffled, model_names).select("model_name", "model_id").rows())
+            picks.add(tuple(found[name] for name in names))
+    assert picks == {tuple(f"m{i}-small" for i in range(n))}, len(picks)
