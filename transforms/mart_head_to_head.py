@@ -56,13 +56,14 @@ def mart_head_to_head(
     side_b = board.rename({c: f"{c}_b" for c in [*side_cols, "name"]} | {"model_id": "model_b_id"})
 
     cat_names = dict(dim_category.select("category_id", "display_name").collect().rows())
-    uneven = figures.select(pl.col("uneven_category_ids").unique().drop_nulls()).collect()["uneven_category_ids"].to_list()
+    pairs, figures, lead = pl.collect_all([pairs, figures, lead.select(*pair_keys, "p_a_ahead")])
+    uneven = figures["uneven_category_ids"].unique().drop_nulls().to_list()
     spelled = pl.LazyFrame({  # each distinct set of categories spelled once: display names in name order
         "uneven_category_ids": uneven,
         "_uneven": [", ".join(sorted(n for n in (cat_names.get(c) for c in ids.split(",")) if n is not None)) for ids in uneven],
     }, schema={"uneven_category_ids": pl.String, "_uneven": pl.String})
     per_pair = (
-        _aligned(pairs, figures, lead.select(*pair_keys, "p_a_ahead"), pair_keys)
+        _aligned(pairs, figures, lead, pair_keys)
         .join(spelled, on="uneven_category_ids", how="left", maintain_order="left")
         .with_columns(pl.col("sharpest_category_id").replace_strict(cat_names, default=None, return_dtype=pl.String).alias("_cat_name"))
         .join(dim_benchmark.select(pl.col("benchmark_id").alias("swing_benchmark_id"), pl.col("display_name").alias("_bench_name")),
@@ -109,18 +110,17 @@ def mart_head_to_head(
         "p_lead",
         "call",
     )
-    return table if in_order(pairs.collect(), pair_keys) else table.sort(pair_keys)
+    return table if in_order(pairs, pair_keys) else table.sort(pair_keys)
 
 
-def _aligned(pairs: pl.LazyFrame, figures: pl.LazyFrame, lead: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+def _aligned(pairs: pl.DataFrame, figures: pl.DataFrame, lead: pl.DataFrame, keys: list[str]) -> pl.LazyFrame:
     """The pairs with their figures and lead probabilities, in the pairs' order: side by side when all three list the
     same pairs in the same order (as the table step makes them; a million-pair join on three string keys costs
     ~0.25 s), else joined on the keys."""
-    p, f, l = pl.collect_all([pairs, figures, lead])
-    if p.select(keys).equals(f.select(keys)) and p.select(keys).equals(l.select(keys)):
-        return pl.concat([p, f.drop(keys), l.drop(keys)], how="horizontal").lazy()
-    return (p.lazy().join(f.lazy(), on=keys, how="left", maintain_order="left")
-            .join(l.lazy(), on=keys, how="left", maintain_order="left"))
+    if pairs.select(keys).equals(figures.select(keys)) and pairs.select(keys).equals(lead.select(keys)):
+        return pl.concat([pairs, figures.drop(keys), lead.drop(keys)], how="horizontal").lazy()
+    return (pairs.lazy().join(figures.lazy(), on=keys, how="left", maintain_order="left")
+            .join(lead.lazy(), on=keys, how="left", maintain_order="left"))
 
 
 
