@@ -99,7 +99,11 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     id_rank[by_id] = np.arange(n_b)
     shared_n = np.zeros(n_p, dtype=np.int64)
     swing = np.full(n_p, -1, dtype=np.int64)
-    pieces: dict[int, tuple[np.ndarray, ...]] = {}  # per block: its per-category rows
+    # the per-category rows (pair x shared category, pair by pair in category order), written by the blocks in place
+    shared_c = (cat_has[ia] & cat_has[ib]).sum(axis=1).astype(np.int64)
+    offset = np.concatenate([[0], np.cumsum(shared_c)]).astype(np.int64)
+    p_idx, c_idx, top_at = (np.empty(offset[-1], dtype=np.int64) for _ in range(3))
+    score_a, score_b, same = np.empty(offset[-1]), np.empty(offset[-1]), np.empty(offset[-1], dtype=bool)
     filled = np.flatnonzero(bounds[1:] > bounds[:-1])  # categories with benchmarks; theirs are the columns lo..hi
     starts = bounds[:-1][filled]
     column_category = np.searchsorted(starts, np.arange(n_b), side="right") - 1  # each benchmark column's (filled) category
@@ -129,14 +133,12 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
             swing[sel] = np.where(shared > 0, top[np.arange(k), choice], -1)
         row, col = np.nonzero(cat_has[a] & cat_has[b])  # the categories both have, pair by pair in category order
         ra, rb = a[row], b[row]
-        same = (common[row, col] == cat_n[ra, col]) & (cat_n[ra, col] == cat_n[rb, col])
-        pieces[sel.start] = (row + sel.start, col, cat_score[ra, col], cat_score[rb, col], top[row, col], same)
+        at = slice(offset[sel.start], offset[sel.stop])
+        p_idx[at], c_idx[at], top_at[at] = row + sel.start, col, top[row, col]
+        score_a[at], score_b[at] = cat_score[ra, col], cat_score[rb, col]
+        same[at] = (common[row, col] == cat_n[ra, col]) & (cat_n[ra, col] == cat_n[rb, col])
 
     each_block(block, blocks_in_order(n_p, n_b))
-    parts = [pieces[k] for k in sorted(pieces)]
-    p_idx, c_idx, score_a, score_b, top_at, same = (
-        (np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, dtype=t)) for i, t in enumerate(
-            (np.int64, np.int64, np.float64, np.float64, np.int64, bool)))
     has_swing = swing >= 0
     pick = np.where(has_swing, swing, 0)
     per_category = pl.DataFrame({
@@ -149,7 +151,6 @@ def _lane_figures(lane: str, pairs: pl.DataFrame, bench: pl.DataFrame, cats: pl.
     # the sharpest shared category: the largest |diff| as published (rounded), the smaller category id on a tie
     gap = np.full((n_p, n_c), -1.0)
     gap[p_idx, c_idx] = np.abs(per_category["diff"].to_numpy())
-    shared_c = np.bincount(p_idx, minlength=n_p).astype(np.int64)
     sharp = np.where(shared_c > 0, gap.argmax(axis=1) if n_c else 0, -1)
     at = np.maximum(sharp, 0)
     per_pair = pl.DataFrame({
