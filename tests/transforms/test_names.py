@@ -156,3 +156,24 @@ def test_a_key_two_models_share_goes_to_the_same_model_whatever_the_row_order(ca
             found = dict(resolve_models(shuffled, model_names).select("model_name", "model_id").rows())
             picks.add(tuple(found[name] for name in names))
     assert picks == {tuple(f"m{i}-small" for i in range(n))}, len(picks)
+
+
+def test_the_hint_prefilter_keeps_every_key_difflib_could_return():
+    # closest_ids hands get_close_matches only the keys whose quick_ratio reaches the cutoff: the hints must be the
+    # ones difflib gives over every key (random near-duplicates, an empty name, letters the index never uses)
+    import difflib
+    import random
+
+    from benchmart.transforms import names
+
+    rng = random.Random(5)
+    base = ["gpt41mini", "claudesonnet45", "gemini25pro", "llama3370binstruct", "qwen3235ba22b", "o3", "kimik2"]
+    known = sorted({b[:rng.randint(1, len(b))] + "".join(rng.choice("abcxyz0123") for _ in range(rng.randint(0, 4)))
+                    for b in base for _ in range(60)})
+    queries = ["", "ÿÿÿ", "o", *(b + rng.choice(["", "x", "2", "mini"]) for b in base for _ in range(5)),
+               *("".join(rng.choice("abcegilmnopqrstuwxyz0123456789") for _ in range(rng.randint(1, 20))) for _ in range(300))]
+    assert len(known) > 300
+    for q in queries:
+        reach = names._within_reach(q, known, ("test", len(known)))
+        assert difflib.get_close_matches(q, reach, n=5, cutoff=0.75) == difflib.get_close_matches(q, known, n=5, cutoff=0.75), q
+    assert len(names._within_reach("gpt41mini", known, ("test", len(known)))) < len(known) / 4  # and it does filter
