@@ -53,6 +53,7 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
                              settings.rank_rules, settings.max_row_drop, freshness, settings.h2h_top_k)
             return inputs, built
 
+        shared = None  # a backfill's build shared by the dates of one input class
         if reuse is None:
             with result.stage("resolve"):
                 inputs = call(tasks.resolve, acquire.combined(reads), catalog, sources_frame(sources), day, first_fetched)
@@ -90,7 +91,7 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
         with result.stage("publish"):  # a date sharing its build with one already published copies it in the warehouse
             call(tasks.publish, result.warehouse_url, day, built.tables, result.write, settings.h2h_retention_days,
                  settings.publish_wait_s, built.published)
-        if reuse is not None and shared.published is None:
+        if shared is not None and shared.published is None:
             shared.published = (day, run_id)
     except Exception as exc:
         result.write_failure(exc, settings.publish_wait_s)

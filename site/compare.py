@@ -102,10 +102,10 @@ def _on_demand(engine, catalog, a, b, lane, snapshot) -> tuple[pl.DataFrame, pl.
         raise UnknownModel(f"no scores for {', '.join(sorted(missing))} in the {lane} lane of snapshot {snapshot}")
     scores = table_at(engine, "fct_benchmark_score", snapshot)
     benchmarks = catalog.benchmarks_frame()
-    bench_scores = lane_benchmark_scores(scores.lazy(), benchmarks.lazy()).filter(pl.col("lane") == lane)
-    figures, cats = pair_figures(pairs, bench_scores.collect(), table_at(engine, "mart_category_score", snapshot, lane=lane))
+    bench_scores = lane_benchmark_scores(scores.lazy(), benchmarks.lazy()).filter(pl.col("lane") == lane).collect()
+    figures, cats = pair_figures(pairs, bench_scores, table_at(engine, "mart_category_score", snapshot, lane=lane))
     rules = Settings().rank_rules  # the same seed and draws as the run: the lane's resamples do not depend on the pair
-    lead = lead_probability(pairs, resample(bench_scores.collect(), catalog.categories_frame(), rules))
+    lead = lead_probability(pairs, resample(bench_scores, catalog.categories_frame(), rules))
     h2h = mart_head_to_head(pairs.lazy(), board.lazy(), figures.lazy(), table_at(engine, "dim_model").lazy(),
                             catalog.categories_frame().lazy(), benchmarks.lazy(), lead.lazy(), rules)
     return h2h.collect().with_columns(pl.lit(snapshot).alias("snapshot_date")), cats

@@ -16,6 +16,7 @@ ROW_BLOCK_CELLS = 4_000_000  # one model's row against its partners: one gathere
 RUN_BLOCK_CELLS = 250_000  # a run of pairs: a dozen arrays of this size per block, below glibc's mmap threshold,
 # so each block reuses freed heap memory instead of faulting in fresh pages (figures 1.7-1.9 s at 4,000,000; 1.3-1.6 s)
 
+
 def each_block(work: Callable[[object], None], blocks: Iterable) -> None:
     """Call `work(block)` for every block, on up to WORKERS threads; the first error is raised."""
     blocks = list(blocks)

@@ -123,7 +123,6 @@ def _aligned(pairs: pl.DataFrame, figures: pl.DataFrame, lead: pl.DataFrame, key
             .join(lead.lazy(), on=keys, how="left", maintain_order="left"))
 
 
-
 def call(rules: RankRules = DEFAULT_RULES) -> pl.Expr:
     """The calibrated call from `shared_benchmarks` and `p_lead` (the share of resamples the model ahead stays ahead)."""
     return (

@@ -75,8 +75,9 @@ def model_name_frames(models: pl.DataFrame, vendors: pl.DataFrame, open_prefixes
         .drop_nulls("name")
     )
     _, rest = prefixes_and_rest(pl.col("name"))
-    _, end = ending(pl.col("key"))
-    keyed = names.with_columns(exact_key(pl.col("name")).alias("exact"), rest.alias("key")).with_columns(end.alias("ending"), key(pl.col("key")))
+    _, end = ending(pl.col("_rest"))
+    keyed = names.with_columns(exact_key(pl.col("name")).alias("exact"), rest.alias("_rest")).with_columns(  # the rest computed once
+        key(pl.col("_rest")).alias("key"), end.alias("ending"))
     index = pl.concat([
         keyed.select(pl.lit("exact").alias("match"), pl.col("exact").alias("key"), "model_id"),
         keyed.select(pl.lit("key").alias("match"), "key", "model_id"),

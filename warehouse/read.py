@@ -69,8 +69,8 @@ def table_at(engine: Engine, name: str, snapshot: date | None = None, **equals) 
     query = select(tbl)
     if snapshot is not None:
         query = query.where(tbl.c.snapshot_date == snapshot)
-    for column, value in equals.items():
-        query = query.where(tbl.c[column] == value)
+    for field, value in equals.items():
+        query = query.where(tbl.c[field] == value)
     with engine.connect() as conn:
         rows = conn.execute(query).fetchall()
     return pl.DataFrame([tuple(r) for r in rows], schema=polars_schema(tbl), orient="row")
