@@ -37,6 +37,7 @@ class RunResult:
     stages: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     site: str | None = None  # file:// URL of the report site's index page, when the run wrote one
+    detail_of: str | None = None  # a run that quarantined the same records and met the same names (a shared backfill build)
     _open: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
@@ -77,7 +78,8 @@ class RunResult:
         if self.payloads is not None:
             record_payloads(conn, self.payloads)
         record_run(conn, self.run_id, self.flow, self.snapshot_date, self.status, self.started_at, datetime.now(timezone.utc),
-                   self.row_counts, self.sources, self.stages, self.quarantine, self.unmatched_frame(), self.error)
+                   self.row_counts, self.sources, self.stages, self.quarantine, self.unmatched_frame(), self.error,
+                   detail_of=self.detail_of)
 
     def write_start(self, wait_s: float) -> None:
         """The `running` row, in its own transaction (a new warehouse is created first): a run killed from here on

@@ -66,6 +66,7 @@ def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog:
                 inputs, shared = reuse(input_class(day, reads, resolved.release_marks),
                                        lambda: build(dated_inputs(resolved, day, first_fetched)))
                 built = shared.stamped(day)
+                result.detail_of = built.published[1] if built.published else None  # its run record's detail rows, too
         result.unmatched = inputs.unmatched
         for summary in result.sources:  # left out of this snapshot by date, so counted rather than silently gone
             summary["rows_after_snapshot_date"] = inputs.after_snapshot.get(summary["source_id"], 0)

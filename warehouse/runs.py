@@ -96,10 +96,13 @@ def record_run(
     quarantine: pl.DataFrame,
     unmatched: pl.DataFrame,
     error: str | None = None,
+    detail_of: str | None = None,
 ) -> None:
     """Write (or rewrite) the run's ops_pipeline_run row, its quarantine rows and its unmatched names.
 
-    `unmatched`: (source_id, kind, name, rows, found_in, candidate), one row per name."""
+    `unmatched`: (source_id, kind, name, rows, found_in, candidate), one row per name.
+    `detail_of`: a run known to have quarantined the same records and met the same names (a backfill's dates that
+    share one build): while its rows are all there, they are copied inside the database instead of sent again."""
     run = pl.DataFrame(
         [
             {
@@ -120,6 +123,8 @@ def record_run(
     )
     upsert(conn, "ops_pipeline_run", run)
     quarantine = json_records(aggregated_unmatched(quarantine))
+    if detail_of is not None and copy_detail(conn, detail_of, run_id, snapshot_date, quarantine.height, unmatched.height):
+        return
     conn.execute(text("DELETE FROM ops_quarantine WHERE run_id = :r"), {"r": run_id})
     bulk_insert(
         conn,
@@ -135,6 +140,27 @@ def record_run(
         ),
     )
     record_unmatched(conn, run_id, snapshot_date, unmatched)
+
+
+def copy_detail(conn: Connection, source_run: str, run_id: str, snapshot_date: date, quarantined: int, unmatched: int) -> bool:
+    """Copy `source_run`'s ops_quarantine and ops_unmatched_name rows as `run_id`'s of `snapshot_date`, when it still
+    has exactly as many as this run would write (a pruned or rewritten run does not): False, and nothing copied, if not."""
+    held = [conn.execute(text(f"SELECT count(*) FROM {name} WHERE run_id = :r"), {"r": source_run}).scalar()
+            for name in ("ops_quarantine", "ops_unmatched_name")]
+    if source_run == run_id or held != [quarantined, unmatched]:
+        return False
+    day = {"r": run_id, "src": source_run, "d": snapshot_date}
+    for name in ("ops_quarantine", "ops_unmatched_name"):
+        conn.execute(text(f"DELETE FROM {name} WHERE run_id = :r"), {"r": run_id})
+    conn.execute(dated("INSERT INTO ops_quarantine (run_id, seq, snapshot_date, source_id, stage, rule, record) "
+                       "SELECT :r, seq, :d, source_id, stage, rule, record FROM ops_quarantine WHERE run_id = :src"), day)
+    # each name's first sighting computed as it is copied (one index lookup per name), not updated afterwards
+    least = "least" if conn.dialect.name == "postgresql" else "min"
+    conn.execute(dated(f"INSERT INTO ops_unmatched_name (run_id, source_id, kind, name, snapshot_date, rows, found_in, first_seen, "
+                       f"last_seen, candidate) SELECT :r, s.source_id, s.kind, s.name, :d, s.rows, s.found_in, "
+                       f"{least}(:d, (SELECT min(o.first_seen) FROM ops_unmatched_name o WHERE o.source_id = s.source_id "
+                       f"AND o.kind = s.kind AND o.name = s.name)), :d, s.candidate FROM ops_unmatched_name s WHERE s.run_id = :src"), day)
+    return True
 
 
 def record_payloads(conn: Connection, payloads: pl.DataFrame) -> None:
@@ -157,8 +183,12 @@ def record_unmatched(conn: Connection, run_id: str, snapshot_date: date, unmatch
         day.alias("first_seen"), day.alias("last_seen"), "candidate",
     )
     bulk_insert(conn, "ops_unmatched_name", rows)
-    # then the earliest sighting of each name, this run's included: one lookup per name in
-    # ix_ops_unmatched_name_first_seen, never a scan of the whole history
+    _first_seen(conn, run_id)
+
+
+def _first_seen(conn: Connection, run_id: str) -> None:
+    """Each of the run's names gets the earliest sighting of it, this run's included: one lookup per name in
+    ix_ops_unmatched_name_first_seen, never a scan of the whole history."""
     conn.execute(text(
         "UPDATE ops_unmatched_name SET first_seen = (SELECT min(o.first_seen) FROM ops_unmatched_name o "
         "WHERE o.source_id = ops_unmatched_name.source_id AND o.kind = ops_unmatched_name.kind AND o.name = ops_unmatched_name.name) "

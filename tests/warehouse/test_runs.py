@@ -1,6 +1,7 @@
 """Operational tables: the unmatched names of each run, with when each name was first met."""
 
 from datetime import date
+import json
 
 import polars as pl
 
@@ -82,4 +83,52 @@ def test_unmatched_records_are_stored_one_row_per_name_and_old_run_detail_can_be
     left = table_at(engine, "ops_quarantine")["run_id"].unique().to_list()
     assert left == ["again"] and removed == 3 + 1 + 3 + 1  # quarantine and unmatched rows of "first" and "old"
     assert table_at(engine, "ops_pipeline_run").height == 3  # run records stay
+    engine.dispose()
+
+
+def test_a_run_sharing_a_build_copies_its_detail_rows_in_the_warehouse_only_while_they_are_all_there(warehouse_url):
+    # detail_of says "that run quarantined the same records and met the same names": its rows are copied in the
+    # database. The frames handed over here differ on purpose (same heights), so the rows show which path was taken.
+    from datetime import datetime, timezone
+
+    from benchmart.warehouse.publish import prune_ops
+    from benchmart.warehouse.runs import record_run
+
+    engine = make_engine(warehouse_url, writer=True)
+    ensure_current(engine)
+    original = (_quarantine(("lb", "resolve:scores", "unknown_model", '{"model_name": "gpt-9"}'),
+                            ("lb", "validate:fct_benchmark_observation", "score_out_of_range", '{"raw_value": 180}')),
+                _names(("lb", "model", "gpt-9", 1, "scores", "gpt-5")))
+    other = (_quarantine(("or", "resolve:prices", "unknown_model", '{"model_name": "other"}'),
+                         ("or", "validate:fct_model_price", "price_negative", '{"input": -1}')),
+             _names(("or", "model", "other", 1, "prices", None)))
+
+    def run(run_id, day, frames, detail_of=None):
+        at = datetime(2026, 11, day, 3, tzinfo=timezone.utc)
+        with engine.begin() as conn:
+            record_run(conn, run_id, "benchmart-backfill", date(2026, 11, day), "success", at, at, {}, [], {}, *frames,
+                       detail_of=detail_of)
+
+    def detail(run_id):
+        q = table_at(engine, "ops_quarantine", run_id=run_id).sort("seq")
+        u = table_at(engine, "ops_unmatched_name", run_id=run_id)
+        return q.select("seq", "snapshot_date", "source_id", "stage", "rule").rows(), q["record"].to_list(), \
+            u.select("source_id", "name", "snapshot_date", "first_seen", "last_seen", "candidate").rows()
+
+    run("r1", 3, original)
+    run("r0", 1, (_quarantine(), _names(("lb", "model", "gpt-9", 1, "scores", None))))  # met gpt-9 first, written later
+    run("r2", 5, other, detail_of="r1")
+    quarantine, records, names = detail("r2")
+    assert quarantine == [(0, date(2026, 11, 5), "lb", "validate:fct_benchmark_observation", "score_out_of_range"),
+                          (1, date(2026, 11, 5), "lb", "resolve:scores", "unknown_model")]  # unmatched names last, one per name
+    assert [json.loads(r) for r in records] == [json.loads(r) for r in detail("r1")[1]]
+    assert names == [("lb", "gpt-9", date(2026, 11, 5), date(2026, 11, 1), date(2026, 11, 5), "gpt-5")]  # first met by r0
+    assert table_at(engine, "ops_pipeline_run", run_id="r2")["quarantined"].item() == 2
+
+    run("r3", 6, other, detail_of="r3")  # itself: nothing to copy from
+    assert detail("r3")[2][0][:2] == ("or", "other")
+    with engine.begin() as conn:  # the original's detail pruned: the frames are written
+        prune_ops(conn, older_than=date(2026, 11, 4), superseded=False)
+    run("r4", 7, other, detail_of="r1")
+    assert [row[2] for row in detail("r4")[0]] == ["or", "or"] and detail("r4")[2][0][:2] == ("or", "other")
     engine.dispose()
