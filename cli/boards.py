@@ -172,10 +172,6 @@ def _print_comparison(c) -> None:
                       "BENCHMART_H2H_TOP_K comparable models of each lane)")
 
 
-def yes(value) -> str:
-    return "N/A" if value is None else ("yes" if value else "no")
-
-
 def models(ctx: typer.Context, warehouse: WarehouseOpt = None) -> None:
     """List the catalog's models and their aliases (`models unmatched`: the names no model matched)."""
     from benchmart.ingest.catalog import load_catalog

@@ -78,7 +78,7 @@ def run(
     if result.site:
         console.print(f"site: open {result.site}", markup=False, soft_wrap=True, highlight=False)
     for s in result.stale_sources:
-        console.print(f"[yellow]warning:[/] " + escape(f"source {s['source_id']} is {s['status']}: {s.get('error')}"))
+        console.print("[yellow]warning:[/] " + escape(f"source {s['source_id']} is {s['status']}: {s.get('error')}"))
     if result.stale_sources:
         raise typer.Exit(EXIT_STALE)
 
@@ -109,7 +109,7 @@ def backfill(
             summary = run_backfill(first, last, workers=workers, runner=runner, dask_address=dask_address,
                                    **flow_params(warehouse, sources, data_dir))
     except BenchmartError as exc:
-        if type(exc).__name__ != "BackfillFailed":
+        if not isinstance(exc, BackfillFailed):
             fail(exc)
         summary, failed = exc.summary, True
     table = Table(title=f"backfill {first} to {last}", box=box.SIMPLE_HEAD)

@@ -11,7 +11,6 @@ from datetime import date, datetime
 import re
 import shlex
 
-import polars as pl
 import yaml
 
 from benchmart import contracts

@@ -15,7 +15,6 @@ import re
 
 import polars as pl
 
-from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
 import benchmart.ingest.connectors.bundle as bundle

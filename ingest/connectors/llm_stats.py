@@ -12,7 +12,6 @@ from datetime import date
 import json
 import re
 
-import polars as pl
 
 from benchmart import contracts
 from benchmart.errors import SourceError

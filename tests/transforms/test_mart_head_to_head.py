@@ -1,5 +1,4 @@
 import polars as pl
-import pytest
 
 from benchmart.settings import RankRules
 from benchmart.transforms.fct_benchmark_score import lane_benchmark_scores

@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import inspect, text
 
-from benchmart.errors import WarehouseError
 from benchmart.warehouse import migrate, schema
 from benchmart.warehouse.engine import make_engine
 from benchmart.warehouse.migrate import ensure_current
