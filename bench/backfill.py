@@ -16,7 +16,9 @@ from datetime import date, datetime, time as clock, timedelta, timezone
 import json
 import os
 from pathlib import Path
+import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,8 +50,9 @@ def landed_on(sources: Path, start: date, work: Path) -> Path:
     return data
 
 
-def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path, workers: int = 4) -> tuple[float, int, int]:
-    """Wall seconds of `benchmart backfill` over `days` dates; dates published and dates built (not reused)."""
+def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path, workers: int = 4) -> tuple[float, list[dict]]:
+    """Wall seconds of `benchmart backfill` over `days` dates, and the stage seconds of each published date's run
+    (a date that built its tables has `validate_transform`; one that shared an earlier date's build has not)."""
     end = start + timedelta(days=days - 1)
     t = time.perf_counter()
     done = subprocess.run([str(BIN / "benchmart"), "backfill", "--start", start.isoformat(), "--end", end.isoformat(), "--sources",
@@ -60,7 +63,50 @@ def timed_backfill(sources: Path, data: Path, start: date, days: int, out: Path,
         raise SystemExit(f"benchmart backfill {start}..{end} failed ({done.returncode}): {done.stdout[-1500:]} {done.stderr[-1500:]}")
     with sqlite3.connect(out) as db:
         runs = [json.loads(s or "{}") for (s,) in db.execute("SELECT stages FROM ops_pipeline_run WHERE status LIKE 'success%'")]
-    return wall, len(runs), sum("validate_transform" in s for s in runs)
+    return wall, runs
+
+
+def stage_medians(runs: list[dict]) -> str:
+    """Median seconds of each stage over `runs`, as `stage s` pairs."""
+    names = sorted({name for r in runs for name in r}, key=lambda n: min(list(r).index(n) for r in runs if n in r))
+    return ", ".join(f"{n} {statistics.median(r[n] for r in runs if n in r):.3f}" for n in names) or "-"
+
+
+def storage_floor(warehouse: Path, tries: int = 3) -> tuple[float, int]:
+    """The least a date can cost in this warehouse: copying one published date's rows (every snapshot table and the
+    run's detail rows) to a new date inside SQLite with `INSERT ... SELECT`, and committing, on a copy of the file,
+    with the warehouse's own settings (WAL, synchronous FULL). Best of `tries`; and the rows a date holds."""
+    best, rows = float("inf"), 0
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "floor.db"
+        shutil.copyfile(warehouse, copy)
+        db = sqlite3.connect(copy, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        day, run = db.execute("SELECT snapshot_date, run_id FROM ops_pipeline_run WHERE status LIKE 'success%' "
+                              "ORDER BY snapshot_date DESC LIMIT 1").fetchone()
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if any(c[1] == "snapshot_date" for c in db.execute(f"PRAGMA table_info({t})")) and not t.startswith("ops_")]
+        for i in range(tries):
+            new = (date.fromisoformat(day) + timedelta(days=1000 + i)).isoformat()
+            t = time.perf_counter()
+            db.execute("BEGIN IMMEDIATE")
+            rows = 0
+            for name in tables:
+                cols = [c[1] for c in db.execute(f"PRAGMA table_info({name})")]
+                picked = ", ".join("?" if c == "snapshot_date" else c for c in cols)
+                rows += db.execute(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {picked} FROM {name} WHERE snapshot_date = ?",
+                                   (new, day)).rowcount
+            for name in ("ops_quarantine", "ops_unmatched_name"):
+                cols = [c[1] for c in db.execute(f"PRAGMA table_info({name})")]
+                picked = ", ".join("?" if c == "run_id" else c for c in cols)
+                rows += db.execute(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {picked} FROM {name} WHERE run_id = ?",
+                                   (f"floor-{i}", run)).rowcount
+            db.execute("COMMIT")
+            best = min(best, time.perf_counter() - t)
+        db.close()
+    return best, rows
 
 
 def main() -> None:
@@ -74,6 +120,7 @@ def main() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     print(f"\nbenchmart backfill from {args.start} (payloads landed on that date, --workers {args.workers}), fresh SQLite warehouse each")
     print(f"  {'case':34} {'dates':>6} {'wall s':>7} {'built':>6}  {'half':>5} {'wall s':>7}  {'marginal s/date':>15}")
+    details = []
     with tempfile.TemporaryDirectory() as tmp:
         cases = [("bundled samples", ROOT / "sources.yaml", args.days)]
         shared = shared_sources_file(args.shared, Path(tmp) / "shared.yaml")
@@ -81,11 +128,22 @@ def main() -> None:
             cases.append(("public snapshots", shared, args.real_days))
         for i, (name, sources, days) in enumerate(cases):
             data = landed_on(sources, args.start, Path(tmp) / f"case{i}")
-            full, published, built = timed_backfill(sources, data, args.start, days, Path(tmp) / f"full{i}.db", args.workers)
+            full, runs = timed_backfill(sources, data, args.start, days, Path(tmp) / f"full{i}.db", args.workers)
             half_days = max(1, days // 2)
-            half, _, _ = timed_backfill(sources, data, args.start, half_days, Path(tmp) / f"half{i}.db", args.workers)
+            half, _ = timed_backfill(sources, data, args.start, half_days, Path(tmp) / f"half{i}.db", args.workers)
             marginal = (full - half) / (days - half_days)
-            print(f"  {name:34} {published:>6} {full:>7.1f} {built:>6}  {half_days:>5} {half:>7.1f}  {marginal:>15.3f}")
+            built = [r for r in runs if "validate_transform" in r]
+            print(f"  {name:34} {len(runs):>6} {full:>7.1f} {len(built):>6}  {half_days:>5} {half:>7.1f}  {marginal:>15.3f}")
+            details.append((name, runs, built, marginal, storage_floor(Path(tmp) / f"full{i}.db")))
+    print("\nInside each date's run (median seconds per stage, from ops_pipeline_run.stages; publish stops before the run")
+    print("record and the commit), and the storage floor: one date's rows copied inside SQLite and committed, in the same")
+    print("warehouse (best of 3)")
+    for name, runs, built, marginal, (floor, rows) in details:
+        shared = [r for r in runs if "validate_transform" not in r]
+        print(f"  {name}: dates that built ({len(built)}): {stage_medians(built)}")
+        print(f"  {' ' * len(name)}  dates that shared a build ({len(shared)}): {stage_medians(shared)}")
+        print(f"  {' ' * len(name)}  storage floor {floor:.3f} s for {rows:,} rows; marginal per date {marginal:.3f} s = "
+              f"{marginal / floor:.1f}x the floor")
 
 
 if __name__ == "__main__":

@@ -103,3 +103,7 @@ def test_backfill_benchmark_runs_at_a_tiny_size(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     line = next(line for line in out.stdout.splitlines() if line.strip().startswith("bundled samples"))
     assert line.split()[2] == "2", line  # both dates published
+    floor = next(line for line in out.stdout.splitlines() if "x the floor" in line)
+    rows = int(floor.split(" s for ")[1].split(" rows")[0].replace(",", ""))
+    assert rows > 1000, floor  # a date of the samples: its snapshot tables and run detail
+    assert "dates that built (1): " in out.stdout and "publish" in out.stdout.split("dates that built (1): ")[1].splitlines()[0]
