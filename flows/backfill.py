@@ -129,7 +129,8 @@ def snapshot_for_date(day: date, settings: Settings, parent_run: str) -> dict:
     zone = LandingZone(settings.landing_dir)
     reads = [as_of(s, zone, day) for s in sources]
     run_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{parent_run}/{day}"))
-    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=run_id, as_tasks=False, parser=PARSED, reuse=SHARED)
+    result = run_snapshot(FLOW_NAME, day, reads, catalog, sources, settings, run_id=run_id, as_tasks=False, parser=PARSED, reuse=SHARED,
+                          migrated=True)
     return result.summary()
 
 

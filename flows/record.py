@@ -81,12 +81,14 @@ class RunResult:
                    self.row_counts, self.sources, self.stages, self.quarantine, self.unmatched_frame(), self.error,
                    detail_of=self.detail_of)
 
-    def write_start(self, wait_s: float) -> None:
-        """The `running` row, in its own transaction (a new warehouse is created first): a run killed from here on
-        leaves a trace. A run that cannot write it fails here, before fetching anything."""
+    def write_start(self, wait_s: float, migrate: bool = True) -> None:
+        """The `running` row, in its own transaction (a new warehouse is created first, unless `migrate` is False: the
+        caller did it): a run killed from here on leaves a trace. A run that cannot write it fails here, before
+        fetching anything."""
         writer = make_engine(self.warehouse_url, writer=True, busy_timeout_ms=int(wait_s * 1000))
         try:
-            ensure_current(writer)
+            if migrate:  # on SQLite the check holds the write lock, so a backfill's dates would queue for it twice
+                ensure_current(writer)
             with writer.begin() as conn:
                 record_start(conn, self.run_id, self.flow, self.snapshot_date, self.started_at)
         except OperationalError as exc:

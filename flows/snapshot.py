@@ -23,18 +23,20 @@ from benchmart.warehouse.runs import previous_counts
 
 
 def run_snapshot(flow: str, day: date, reads: list[acquire.SourceRead], catalog: Catalog, sources, settings: Settings,
-                 run_id: str, as_tasks: bool = True, parser=None, reuse=None, started: RunResult | None = None) -> RunResult:
+                 run_id: str, as_tasks: bool = True, parser=None, reuse=None, started: RunResult | None = None,
+                 migrated: bool = False) -> RunResult:
     """Parse, resolve, validate and build, publish; raises on failure after recording it.
 
     `as_tasks`: each stage a Prefect task with artifacts (nightly); else plain calls inside the caller's task (backfill).
     `parser(source, payload)`: how a landed payload is parsed (default: Prefect's cached task, or a plain parse).
     `started`: the run's record when the caller already wrote its `running` row (the nightly, before fetching).
+    `migrated`: the caller already brought the warehouse to the current schema (a backfill, once before its dates).
     `reuse(key, build)`: returns build() or the result of an earlier call with the same key (a backfill resolves a set
     of payloads once, and its dates of one `input_class` share their inputs and built tables, stamped with each date)."""
     call = (lambda t, *a: t(*a)) if as_tasks else (lambda t, *a: t.fn(*a))
     result = started or RunResult(run_id, flow, day, settings.resolved_warehouse_url())
     if started is None:
-        result.write_start(settings.publish_wait_s)
+        result.write_start(settings.publish_wait_s, migrate=not migrated)
     engine = make_engine(result.warehouse_url)
     try:
         with result.stage("parse"):
