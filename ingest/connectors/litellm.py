@@ -1,6 +1,5 @@
 """LiteLLM's model price map: {key: {input_cost_per_token, output_cost_per_token, ...}} in USD per token."""
 
-
 from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig

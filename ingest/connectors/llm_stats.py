@@ -12,7 +12,6 @@ from datetime import date
 import json
 import re
 
-
 from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig

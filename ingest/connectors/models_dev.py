@@ -6,7 +6,6 @@ Costs are USD per million tokens; cost 0 is a real zero (a free offer), a missin
 from datetime import date
 import re
 
-
 from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig

@@ -4,7 +4,6 @@ Prices are strings in USD per token; "-1" means variable (unknown: no price row,
 "0" is a real zero (a free offer). Ids are `vendor/slug`, with `:free` / `:thinking` offers.
 """
 
-
 from benchmart import contracts
 from benchmart.errors import SourceError
 from benchmart.ingest.config import SourceConfig
