@@ -145,21 +145,23 @@ def record_run(
 def copy_detail(conn: Connection, source_run: str, run_id: str, snapshot_date: date, quarantined: int, unmatched: int) -> bool:
     """Copy `source_run`'s ops_quarantine and ops_unmatched_name rows as `run_id`'s of `snapshot_date`, when it still
     has exactly as many as this run would write (a pruned or rewritten run does not): False, and nothing copied, if not."""
+    if source_run == run_id:
+        return False
     held = [conn.execute(text(f"SELECT count(*) FROM {name} WHERE run_id = :r"), {"r": source_run}).scalar()
             for name in ("ops_quarantine", "ops_unmatched_name")]
-    if source_run == run_id or held != [quarantined, unmatched]:
+    if held != [quarantined, unmatched]:
         return False
-    day = {"r": run_id, "src": source_run, "d": snapshot_date}
+    params = {"r": run_id, "src": source_run, "d": snapshot_date}
     for name in ("ops_quarantine", "ops_unmatched_name"):
         conn.execute(text(f"DELETE FROM {name} WHERE run_id = :r"), {"r": run_id})
     conn.execute(dated("INSERT INTO ops_quarantine (run_id, seq, snapshot_date, source_id, stage, rule, record) "
-                       "SELECT :r, seq, :d, source_id, stage, rule, record FROM ops_quarantine WHERE run_id = :src"), day)
+                       "SELECT :r, seq, :d, source_id, stage, rule, record FROM ops_quarantine WHERE run_id = :src"), params)
     # each name's first sighting computed as it is copied (one index lookup per name), not updated afterwards
     least = "least" if conn.dialect.name == "postgresql" else "min"
     conn.execute(dated(f"INSERT INTO ops_unmatched_name (run_id, source_id, kind, name, snapshot_date, rows, found_in, first_seen, "
                        f"last_seen, candidate) SELECT :r, s.source_id, s.kind, s.name, :d, s.rows, s.found_in, "
                        f"{least}(:d, (SELECT min(o.first_seen) FROM ops_unmatched_name o WHERE o.source_id = s.source_id "
-                       f"AND o.kind = s.kind AND o.name = s.name)), :d, s.candidate FROM ops_unmatched_name s WHERE s.run_id = :src"), day)
+                       f"AND o.kind = s.kind AND o.name = s.name)), :d, s.candidate FROM ops_unmatched_name s WHERE s.run_id = :src"), params)
     return True
 
 
@@ -183,12 +185,8 @@ def record_unmatched(conn: Connection, run_id: str, snapshot_date: date, unmatch
         day.alias("first_seen"), day.alias("last_seen"), "candidate",
     )
     bulk_insert(conn, "ops_unmatched_name", rows)
-    _first_seen(conn, run_id)
-
-
-def _first_seen(conn: Connection, run_id: str) -> None:
-    """Each of the run's names gets the earliest sighting of it, this run's included: one lookup per name in
-    ix_ops_unmatched_name_first_seen, never a scan of the whole history."""
+    # then the earliest sighting of each name, this run's included: one lookup per name in
+    # ix_ops_unmatched_name_first_seen, never a scan of the whole history
     conn.execute(text(
         "UPDATE ops_unmatched_name SET first_seen = (SELECT min(o.first_seen) FROM ops_unmatched_name o "
         "WHERE o.source_id = ops_unmatched_name.source_id AND o.kind = ops_unmatched_name.kind AND o.name = ops_unmatched_name.name) "
