@@ -86,23 +86,21 @@ def storage_floor(warehouse: Path, tries: int = 3) -> tuple[float, int]:
         db.execute("PRAGMA foreign_keys=ON")
         day, run = db.execute("SELECT snapshot_date, run_id FROM ops_pipeline_run WHERE status LIKE 'success%' "
                               "ORDER BY snapshot_date DESC LIMIT 1").fetchone()
-        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                  if any(c[1] == "snapshot_date" for c in db.execute(f"PRAGMA table_info({t})")) and not t.startswith("ops_")]
+        columns = {t: [c[1] for c in db.execute(f"PRAGMA table_info({t})")]
+                   for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+        # (table, the column that takes the new value, the value that selects the date's rows), read before timing
+        copies = [(t, "snapshot_date", day) for t, cols in columns.items() if "snapshot_date" in cols and not t.startswith("ops_")]
+        copies += [(t, "run_id", run) for t in ("ops_quarantine", "ops_unmatched_name")]
         for i in range(tries):
-            new = (date.fromisoformat(day) + timedelta(days=1000 + i)).isoformat()
+            new = {"snapshot_date": (date.fromisoformat(day) + timedelta(days=1000 + i)).isoformat(), "run_id": f"floor-{i}"}
             t = time.perf_counter()
             db.execute("BEGIN IMMEDIATE")
             rows = 0
-            for name in tables:
-                cols = [c[1] for c in db.execute(f"PRAGMA table_info({name})")]
-                picked = ", ".join("?" if c == "snapshot_date" else c for c in cols)
-                rows += db.execute(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {picked} FROM {name} WHERE snapshot_date = ?",
-                                   (new, day)).rowcount
-            for name in ("ops_quarantine", "ops_unmatched_name"):
-                cols = [c[1] for c in db.execute(f"PRAGMA table_info({name})")]
-                picked = ", ".join("?" if c == "run_id" else c for c in cols)
-                rows += db.execute(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {picked} FROM {name} WHERE run_id = ?",
-                                   (f"floor-{i}", run)).rowcount
+            for name, key, old in copies:
+                cols = columns[name]
+                picked = ", ".join("?" if c == key else c for c in cols)
+                rows += db.execute(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {picked} FROM {name} WHERE {key} = ?",
+                                   (new[key], old)).rowcount
             db.execute("COMMIT")
             best = min(best, time.perf_counter() - t)
         db.close()
